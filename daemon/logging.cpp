@@ -1,0 +1,65 @@
+#include "logging.hpp"
+
+#include <cstdlib>
+#include <memory>
+
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stderr_color_sinks.h>
+#include <spdlog/sinks/systemd_sink.h>
+#include <spdlog/spdlog.h>
+
+namespace ssocred {
+namespace {
+
+// %j: the message as a JSON string body (quotes, backslashes and control bytes escaped), so
+// --log-format json stays valid whatever a message contains.
+class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
+public:
+    void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+        static constexpr char kHex[] = "0123456789abcdef";
+        for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
+            const auto u = static_cast<unsigned char>(c);
+            if (c == '"' || c == '\\') {
+                dest.push_back('\\');
+                dest.push_back(c);
+            } else if (u < 0x20) {
+                const char esc[] = {'\\', 'u', '0', '0', kHex[u >> 4], kHex[u & 0xF]};
+                dest.append(esc, esc + sizeof esc);
+            } else {
+                dest.push_back(c);
+            }
+        }
+    }
+    std::unique_ptr<custom_flag_formatter> clone() const override {
+        return spdlog::details::make_unique<JsonEscapedMessage>();
+    }
+};
+
+}  // namespace
+
+void init_logging(const std::string& level, LogFormat format) {
+    std::shared_ptr<spdlog::logger> logger;
+    // systemd sets JOURNAL_STREAM when stderr is connected to the journal: log there
+    // natively, with priorities, instead of as plain text lines.
+    if (std::getenv("JOURNAL_STREAM") != nullptr) {
+        auto sink = std::make_shared<spdlog::sinks::systemd_sink_mt>("ssocredd");
+        logger = std::make_shared<spdlog::logger>("ssocredd", sink);
+        logger->set_pattern("%v");
+    } else {
+        logger = spdlog::stderr_color_mt("ssocredd");
+        if (format == LogFormat::Json) {
+            // One JSON object per line.
+            auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+            formatter->add_flag<JsonEscapedMessage>('j').set_pattern(
+                R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%j"})");
+            logger->set_formatter(std::move(formatter));
+        } else {
+            logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+        }
+    }
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(spdlog::level::from_str(level));
+    spdlog::flush_on(spdlog::level::info);
+}
+
+}  // namespace ssocred
