@@ -4,7 +4,7 @@
 #include <memory>
 
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stderr_color_sinks.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/systemd_sink.h>
 #include <spdlog/spdlog.h>
 
