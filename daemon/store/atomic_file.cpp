@@ -1,34 +1,20 @@
 #include "store/atomic_file.hpp"
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <utility>
 
 #include "ssocred/crypto.hpp"
 #include "ssocred/secret.hpp"
 
+#include "store/unique_fd.hpp"
+
 namespace ssocred {
 namespace {
-
-// Owns a file descriptor; closes it on every path out.
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    int release() { return std::exchange(fd_, -1); }
-
-private:
-    int fd_;
-};
 
 Error io_error(const std::string& what, const std::filesystem::path& path, int err) {
     return Error::make(ErrorCode::Io, what + " " + path.string() + ": " + std::strerror(err));
@@ -40,7 +26,7 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view con
     const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     // A leading dot and a random suffix: never collides, and a leftover is recognisable.
     const auto tmp = dir / ("." + path.filename().string() + ".tmp-" + crypto::random_hex(6));
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
     if (fd.get() < 0) return io_error("cannot create", tmp, errno);
     auto fail = [&](const char* what) {
         const int err = errno;
@@ -60,43 +46,57 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view con
     if (::fsync(fd.get()) != 0) return fail("cannot sync");
     if (::close(fd.release()) != 0) return fail("cannot close");
     if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot replace");
-    Fd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dirfd.get() >= 0) ::fsync(dirfd.get());  // best effort: the rename itself succeeded
     return ok();
 }
 
 Expected<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (fd.get() < 0) {
         const int err = errno;
-        if (err == ENOENT) return Error::make(ErrorCode::NotFound, path.string() + " does not exist");
+        if (err == ENOENT)
+            return Error::make(ErrorCode::NotFound, path.string() + " does not exist");
         return io_error("cannot open", path, err);
     }
+    // Reserve the whole file up front: a growing string reallocates and leaves copies of
+    // (possibly secret) content in freed heap blocks that nobody wipes.
     std::string out;
+    if (struct stat st{}; ::fstat(fd.get(), &st) == 0 && st.st_size > 0)
+        out.reserve(std::min<std::size_t>(static_cast<std::size_t>(st.st_size) + 1, max_bytes + 1));
     char buf[8192];
+    struct WipeOnExit {
+        char* p;
+        std::size_t n;
+        ~WipeOnExit() { secure_wipe(p, n); }
+    } wipe_buf{buf, sizeof buf};
     for (;;) {
         const ssize_t n = ::read(fd.get(), buf, sizeof buf);
         if (n < 0) {
             if (errno == EINTR) continue;
+            secure_wipe(out);
             return io_error("cannot read", path, errno);
         }
         if (n == 0) break;
-        if (out.size() + static_cast<std::size_t>(n) > max_bytes)
+        if (out.size() + static_cast<std::size_t>(n) > max_bytes) {
+            secure_wipe(out);
             return Error::make(ErrorCode::Invalid, path.string() + " is larger than " +
                                                        std::to_string(max_bytes) + " bytes");
+        }
         out.append(buf, static_cast<std::size_t>(n));
     }
-    secure_wipe(buf, sizeof buf);
     return out;
 }
 
 Status ensure_private_dir(const std::filesystem::path& dir) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    if (ec) return Error::make(ErrorCode::Io, "cannot create " + dir.string() + ": " + ec.message());
+    if (ec)
+        return Error::make(ErrorCode::Io, "cannot create " + dir.string() + ": " + ec.message());
     struct stat st {};
     if (::lstat(dir.c_str(), &st) != 0) return io_error("cannot stat", dir, errno);
-    if (!S_ISDIR(st.st_mode)) return Error::make(ErrorCode::Io, dir.string() + " is not a directory");
+    if (!S_ISDIR(st.st_mode))
+        return Error::make(ErrorCode::Io, dir.string() + " is not a directory");
     if (st.st_uid != ::getuid())
         return Error::make(ErrorCode::Forbidden, dir.string() + " is owned by another user");
     if ((st.st_mode & 0777) != 0700 && ::chmod(dir.c_str(), 0700) != 0)

@@ -6,17 +6,17 @@
 // temporary behind.
 #pragma once
 
-#include <sys/types.h>
-
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 
 #include "ssocred/expected.hpp"
 
 namespace ssocred {
 
-Status write_file_atomic(const std::filesystem::path& path, std::string_view content, mode_t mode = 0600);
+Status write_file_atomic(const std::filesystem::path& path, std::string_view content,
+                         mode_t mode = 0600);
 
 // Reads a whole file (up to max_bytes; larger files are an Invalid error).
 Expected<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes = 1 << 20);

@@ -19,12 +19,12 @@ struct ClientRegistration {
 };
 
 struct TokenState {
-    std::string session;   // sso-session name, or the start URL of a legacy profile
+    std::string session;  // sso-session name, or the start URL of a legacy profile
     std::string start_url;
-    std::string region;    // SSO region
+    std::string region;  // SSO region
     Secret access_token;
     SystemTime access_token_expires_at{};
-    Secret refresh_token;  // empty when upstream gave none (legacy device flow)
+    Secret refresh_token;    // empty when upstream gave none (legacy device flow)
     SystemTime issued_at{};  // when the access token was obtained (newest wins on merge)
     std::optional<ClientRegistration> registration;
     bool login_required = false;  // refresh refused (InvalidGrant): a person must log in

@@ -1,0 +1,300 @@
+#include "store/aws_cli_cache.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "ssocred/paths.hpp"
+
+#include "store/atomic_file.hpp"
+#include "store/file_lock.hpp"
+#include "store/json_wipe.hpp"
+
+namespace ssocred {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxCacheFile = 1 << 20;
+
+bool has_string(const json& j, const char* name) {
+    const auto it = j.find(name);
+    return it != j.end() && it->is_string();
+}
+
+std::string string_member(const json& j, const char* name) {
+    return has_string(j, name) ? j.at(name).get<std::string>() : std::string();
+}
+
+// parse_utc plus the "...UTC" suffix that early AWS CLI v2 releases wrote
+// ("2019-11-14T04:05:45UTC"), which dateutil - and so botocore - still accepts.
+std::optional<SystemTime> parse_cache_time(std::string text) {
+    if (text.size() > 3 && text.compare(text.size() - 3, 3, "UTC") == 0)
+        text.replace(text.size() - 3, 3, "Z");
+    return parse_utc(text);
+}
+
+std::optional<SystemTime> time_member(const json& j, const char* name) {
+    if (!has_string(j, name)) return std::nullopt;
+    return parse_cache_time(j.at(name).get<std::string>());
+}
+
+bool is_complete_token(const json& j) {
+    return j.is_object() && has_string(j, "accessToken") &&
+           !j.at("accessToken").get_ref<const std::string&>().empty() &&
+           time_member(j, "expiresAt").has_value();
+}
+
+bool is_complete_registration(const json& j) {
+    return j.is_object() && has_string(j, "clientId") && has_string(j, "clientSecret") &&
+           time_member(j, "expiresAt").has_value();
+}
+
+SystemTime file_mtime(const std::filesystem::path& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return SystemTime{};
+    return SystemTime(std::chrono::duration_cast<SystemTime::duration>(
+        std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+}
+
+// One attempt: NotFound -> nullopt; unparseable or incomplete -> an empty json (discarded
+// by the caller); else the document.
+Expected<std::optional<json>> read_once(const std::filesystem::path& path,
+                                        bool (*complete)(const json&)) {
+    auto content = read_file(path, kMaxCacheFile);
+    if (!content) {
+        if (content.error().code == ErrorCode::NotFound) return std::optional<json>();
+        if (content.error().code == ErrorCode::Invalid) return std::optional<json>(json());
+        return std::move(content).error();
+    }
+    WipedString text(std::move(*content));
+    try {
+        json j = json::parse(*text);
+        if (!complete(j)) {
+            wipe_json(j);
+            return std::optional<json>(json());
+        }
+        return std::optional<json>(std::move(j));
+    } catch (const json::parse_error&) {
+        return std::optional<json>(json());
+    }
+}
+
+// Reads a cache file written by tools that may be rewriting it in place right now: a bad
+// read is retried once after `delay`; a file still bad is logged by name and ignored.
+Expected<std::optional<json>> read_tolerant(const std::filesystem::path& path,
+                                            std::chrono::milliseconds delay,
+                                            bool (*complete)(const json&)) {
+    auto first = read_once(path, complete);
+    if (!first || !*first || !(*first)->is_null()) return first;
+    std::this_thread::sleep_for(delay);
+    auto second = read_once(path, complete);
+    if (!second || !*second || !(*second)->is_null()) return second;
+    spdlog::warn("AWS CLI cache file {} is malformed or incomplete; ignoring it", path.string());
+    return std::optional<json>();
+}
+
+TokenState token_from_json(const json& j, const std::string& session, SystemTime mtime) {
+    TokenState s;
+    s.session = session;
+    s.start_url = string_member(j, "startUrl");
+    s.region = string_member(j, "region");
+    s.access_token = Secret(j.at("accessToken").get<std::string>());
+    s.access_token_expires_at = *time_member(j, "expiresAt");
+    s.refresh_token = Secret(string_member(j, "refreshToken"));
+    s.issued_at = mtime;
+    if (has_string(j, "clientId") && has_string(j, "clientSecret")) {
+        ClientRegistration r;
+        r.client_id = j.at("clientId").get<std::string>();
+        r.client_secret = Secret(j.at("clientSecret").get<std::string>());
+        r.expires_at = time_member(j, "registrationExpiresAt").value_or(SystemTime{});
+        s.registration = std::move(r);
+    }
+    return s;
+}
+
+// Does the file's token beat ours? Later expiry wins; at equal expiry a different token in
+// a file modified after ours was issued wins (someone refreshed after us).
+bool file_is_newer(const TokenState& file, const TokenState& ours) {
+    if (file.access_token_expires_at != ours.access_token_expires_at)
+        return file.access_token_expires_at > ours.access_token_expires_at;
+    return !(file.access_token == ours.access_token) && file.issued_at > ours.issued_at;
+}
+
+// Creates the cache directory (0700) if it is missing; an existing one is left as is.
+Status ensure_cache_dir(const std::filesystem::path& dir) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(dir, ec)) return ok();
+    if (dir.has_parent_path()) std::filesystem::create_directories(dir.parent_path(), ec);
+    if (ec)
+        return Error::make(ErrorCode::Io,
+                           "cannot create " + dir.parent_path().string() + ": " + ec.message());
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+        return Error::make(ErrorCode::Io,
+                           "cannot create " + dir.string() + ": " + std::strerror(errno));
+    return ok();
+}
+
+std::filesystem::path lock_path_for(const std::filesystem::path& file) {
+    auto p = file;
+    p += ".lock";
+    return p;
+}
+
+Status write_json(const std::filesystem::path& path, const json& j) {
+    try {
+        WipedString text(j.dump());
+        return write_file_atomic(path, *text, 0600);
+    } catch (const json::exception&) {
+        return Error::make(ErrorCode::Invalid,
+                           "cannot serialise " + path.string() + " (invalid UTF-8)");
+    }
+}
+
+}  // namespace
+
+AwsCliCache::AwsCliCache(std::filesystem::path dir, std::chrono::milliseconds reread_delay)
+    : dir_(std::move(dir)), reread_delay_(reread_delay) {}
+
+AwsCliCache::AwsCliCache() : AwsCliCache(paths::aws_sso_cache_dir()) {}
+
+std::filesystem::path AwsCliCache::token_path(const std::string& session) const {
+    return dir_ / (aws_cli::token_cache_key(session) + ".json");
+}
+
+Expected<std::optional<TokenState>> AwsCliCache::read_token(const std::string& session) const {
+    const auto path = token_path(session);
+    auto doc = read_tolerant(path, reread_delay_, is_complete_token);
+    if (!doc) return std::move(doc).error();
+    if (!*doc) return std::optional<TokenState>();
+    WipedJson j(std::move(**doc));
+    return std::optional<TokenState>(token_from_json(*j, session, file_mtime(path)));
+}
+
+Expected<AwsCliCache::WriteResult> AwsCliCache::write_token(const TokenState& state) const {
+    if (state.session.empty() || !state.has_access_token())
+        return Error::make(ErrorCode::Invalid,
+                           "nothing to write to the AWS CLI cache: no session or no access token");
+    if (auto st = ensure_cache_dir(dir_); !st) return std::move(st).error();
+    const auto path = token_path(state.session);
+    auto lock = FileLock::acquire(lock_path_for(path));
+    if (!lock) return std::move(lock).error();
+
+    // Re-read under the lock, immediately before writing: another ssocred waits for the
+    // lock, and the CLI/SDKs may have replaced the file since our caller last looked.
+    WipedJson merged(json::object());
+    {
+        auto existing = read_once(path, [](const json& j) { return j.is_object(); });
+        if (!existing) return std::move(existing).error();
+        if (*existing && (*existing)->is_null()) {
+            // Possibly mid-rewrite by a tool that writes in place: give it a moment.
+            std::this_thread::sleep_for(reread_delay_);
+            existing = read_once(path, [](const json& j) { return j.is_object(); });
+            if (!existing) return std::move(existing).error();
+        }
+        if (*existing && (*existing)->is_object()) *merged = std::move(**existing);
+    }
+    if (is_complete_token(*merged)) {
+        TokenState on_disk = token_from_json(*merged, state.session, file_mtime(path));
+        if (file_is_newer(on_disk, state)) {
+            WriteResult r;
+            r.newer_on_disk = std::move(on_disk);
+            return r;
+        }
+    }
+
+    json& j = *merged;
+    if (!state.start_url.empty()) j["startUrl"] = state.start_url;
+    if (!state.region.empty()) j["region"] = state.region;
+    j["accessToken"] = state.access_token.reveal();
+    j["expiresAt"] = format_utc(state.access_token_expires_at);
+    if (state.registration) {
+        const auto& r = *state.registration;
+        // A refresh token is bound to the client that obtained it: an old one from another
+        // registration would only make the next refresh fail.
+        if (state.refresh_token.empty() && string_member(j, "clientId") != r.client_id)
+            j.erase("refreshToken");
+        j["clientId"] = r.client_id;
+        j["clientSecret"] = r.client_secret.reveal();
+        j["registrationExpiresAt"] = format_utc(r.expires_at);
+    }
+    if (!state.refresh_token.empty()) j["refreshToken"] = state.refresh_token.reveal();
+    // else: keep the refreshToken already in the file (PROTOCOLS.md §12 item 26).
+
+    if (auto st = write_json(path, j); !st) return std::move(st).error();
+    WriteResult r;
+    r.written = true;
+    return r;
+}
+
+Status AwsCliCache::erase_token(const std::string& session) const {
+    const auto path = token_path(session);
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir_, ec)) return ok();
+    auto lock = FileLock::acquire(lock_path_for(path));
+    if (!lock) return std::move(lock).error();
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+        return Error::make(ErrorCode::Io,
+                           "cannot remove " + path.string() + ": " + std::strerror(errno));
+    return ok();
+}
+
+Expected<std::optional<ClientRegistration>> AwsCliCache::read_registration(
+    const aws_cli::RegistrationKey& key) const {
+    auto name = aws_cli::registration_cache_key(key);
+    if (!name) return std::move(name).error();
+    auto doc = read_tolerant(dir_ / (*name + ".json"), reread_delay_, is_complete_registration);
+    if (!doc) return std::move(doc).error();
+    if (!*doc) return std::optional<ClientRegistration>();
+    WipedJson j(std::move(**doc));
+    try {
+        ClientRegistration r;
+        r.client_id = j->at("clientId").get<std::string>();
+        r.client_secret = Secret(j->at("clientSecret").get<std::string>());
+        r.expires_at = *time_member(*j, "expiresAt");
+        r.scopes = j->value("scopes", std::vector<std::string>());
+        r.grant_types = j->value("grantTypes", std::vector<std::string>());
+        return std::optional<ClientRegistration>(std::move(r));
+    } catch (const json::exception& e) {
+        // type errors name the member, not its value
+        spdlog::warn("AWS CLI registration file {}.json is malformed ({}); ignoring it", *name,
+                     e.what());
+        return std::optional<ClientRegistration>();
+    }
+}
+
+Status AwsCliCache::write_registration(const aws_cli::RegistrationKey& key,
+                                       const ClientRegistration& registration) const {
+    auto name = aws_cli::registration_cache_key(key);
+    if (!name) return std::move(name).error();
+    if (auto st = ensure_cache_dir(dir_); !st) return st;
+    const auto path = dir_ / (*name + ".json");
+    auto lock = FileLock::acquire(lock_path_for(path));
+    if (!lock) return std::move(lock).error();
+    WipedJson merged(json::object());
+    auto existing = read_once(path, [](const json& j) { return j.is_object(); });
+    if (!existing) return std::move(existing).error();
+    if (*existing && (*existing)->is_object()) *merged = std::move(**existing);
+
+    json& j = *merged;
+    j["clientId"] = registration.client_id;
+    j["clientSecret"] = registration.client_secret.reveal();
+    j["expiresAt"] = format_utc(registration.expires_at);
+    // The CLI tells registration kinds apart by grantTypes' presence (§5.1): never leave a
+    // stale member describing another kind.
+    if (registration.scopes.empty())
+        j.erase("scopes");
+    else
+        j["scopes"] = registration.scopes;
+    if (registration.grant_types.empty())
+        j.erase("grantTypes");
+    else
+        j["grantTypes"] = registration.grant_types;
+    return write_json(path, j);
+}
+
+}  // namespace ssocred
