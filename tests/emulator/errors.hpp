@@ -32,6 +32,8 @@ inline constexpr ErrorShape kInvalidRedirectUri{"InvalidRedirectUriException",
                                                 http::status::bad_request, "invalid_redirect_uri"};
 inline constexpr ErrorShape kUnsupportedGrantType{
     "UnsupportedGrantTypeException", http::status::bad_request, "unsupported_grant_type"};
+inline constexpr ErrorShape kInvalidScope{"InvalidScopeException", http::status::bad_request,
+                                          "invalid_scope"};
 inline constexpr ErrorShape kUnauthorizedClient{"UnauthorizedClientException",
                                                 http::status::bad_request, "unauthorized_client"};
 inline constexpr ErrorShape kAuthorizationPending{

@@ -1,6 +1,7 @@
 #include "oidc.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "ssocred/crypto.hpp"
 
@@ -52,6 +53,15 @@ bool is_loopback_redirect(const std::string& uri) {
         if (uri.size() == n || uri[n] == ':' || uri[n] == '/') return true;
     }
     return false;
+}
+
+// Scope syntax as the service checks it: colon-separated words ("sso:account:access",
+// "codewhisperer:completions", "openid"), no spaces.
+bool valid_scope(const std::string& scope) {
+    if (scope.empty() || scope.front() == ':' || scope.back() == ':') return false;
+    return std::all_of(scope.begin(), scope.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == ':' || c == '_' || c == '-' || c == '.' || c == '*';
+    });
 }
 
 // Only clients registered with scopes get refresh tokens: a legacy device-flow login
@@ -168,6 +178,9 @@ Response register_client(State& state, const Request& req) {
     auto redirects = string_list_member(*in, "redirectUris", ok);
     auto grants = string_list_member(*in, "grantTypes", ok);
     if (!ok) return fail(kInvalidRequest, "scopes, redirectUris and grantTypes are string lists");
+    for (const auto& sc : scopes.value_or(std::vector<std::string>{})) {
+        if (!valid_scope(sc)) return fail(kInvalidScope, "Invalid scope: " + sc);
+    }
     for (const auto& g : grants.value_or(std::vector<std::string>{})) {
         if (g != "authorization_code" && g != "refresh_token" && g != kDeviceCodeGrant) {
             return fail(kUnsupportedGrantType, "Unsupported grant type: " + g);

@@ -1,6 +1,7 @@
 #include "router.hpp"
 
 #include <array>
+#include <iostream>
 
 #include "ssocred/crypto.hpp"
 
@@ -108,6 +109,18 @@ Response Router::unreadable(const Request& head, http::status status, std::strin
 }
 
 Outcome Router::handle(const Request& req) {
+    Outcome out = dispatch(req);
+    // One line per request on stderr for test logs: no query string, so no codes or tokens.
+    std::cerr << req.method_string() << ' ' << parse_target(req.target()).path << ' '
+              << out.response.result_int()
+              << (out.delivery == Delivery::Reset      ? " (reset)"
+                  : out.delivery == Delivery::Truncate ? " (truncated)"
+                                                       : "")
+              << '\n';
+    return out;
+}
+
+Outcome Router::dispatch(const Request& req) {
     const Target target = parse_target(req.target());
     Outcome out;
     if (target.path.starts_with(kAdminPrefix)) {

@@ -36,6 +36,7 @@ class Router {
     Response unreadable(const Request& head, http::status status, std::string_view message);
 
   private:
+    Outcome dispatch(const Request& req);
     void stamp(Response& res, bool keep_alive);
 
     State& state_;

@@ -96,6 +96,17 @@ class RegisterAndDeviceFlow(EmulatorTest):
         with self.assertRaises(self.oidc.exceptions.InvalidClientMetadataException):
             self.oidc.register_client(clientName="x", clientType="confidential")
 
+    def test_register_client_validation(self):
+        with self.assertRaises(self.oidc.exceptions.InvalidScopeException) as cm:
+            self.oidc.register_client(clientName="x", clientType="public", scopes=["bad scope"])
+        self.assertEqual(cm.exception.response["error"], "invalid_scope")
+        with self.assertRaises(self.oidc.exceptions.InvalidRedirectUriException):
+            self.oidc.register_client(clientName="x", clientType="public",
+                                      redirectUris=["https://evil.example/cb"])
+        with self.assertRaises(self.oidc.exceptions.UnsupportedGrantTypeException):
+            self.oidc.register_client(clientName="x", clientType="public", grantTypes=["password"])
+        self.assertEqual(self.emu.state()["clients"], 0)
+
     def test_device_flow_pending_then_admin_approval(self):
         reg = self.register()
         dev = self.oidc.start_device_authorization(clientId=reg["clientId"],
