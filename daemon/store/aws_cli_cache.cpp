@@ -117,14 +117,6 @@ TokenState token_from_json(const json& j, const std::string& session, SystemTime
     return s;
 }
 
-// Does the file's token beat ours? Later expiry wins; at equal expiry a different token in
-// a file modified after ours was issued wins (someone refreshed after us).
-bool file_is_newer(const TokenState& file, const TokenState& ours) {
-    if (file.access_token_expires_at != ours.access_token_expires_at)
-        return file.access_token_expires_at > ours.access_token_expires_at;
-    return !(file.access_token == ours.access_token) && file.issued_at > ours.issued_at;
-}
-
 // Creates the cache directory (0700) if it is missing; an existing one is left as is.
 Status ensure_cache_dir(const std::filesystem::path& dir) {
     std::error_code ec;
@@ -156,6 +148,26 @@ Status write_json(const std::filesystem::path& path, const json& j) {
 }
 
 }  // namespace
+
+Expected<TokenState> aws_cli::parse_token_file(std::string_view text, const std::string& session) {
+    try {
+        WipedJson j(json::parse(text));
+        if (!is_complete_token(*j))
+            return Error::make(ErrorCode::Invalid,
+                               "token cache file lacks accessToken or a valid expiresAt");
+        return token_from_json(*j, session, SystemTime{});
+    } catch (const json::parse_error& e) {
+        // Position only: the parser's message quotes the bytes it read.
+        return Error::make(ErrorCode::Invalid,
+                           "token cache file is not JSON (byte " + std::to_string(e.byte) + ")");
+    }
+}
+
+bool aws_cli::is_newer_token(const TokenState& candidate, const TokenState& ours) {
+    if (candidate.access_token_expires_at != ours.access_token_expires_at)
+        return candidate.access_token_expires_at > ours.access_token_expires_at;
+    return !(candidate.access_token == ours.access_token) && candidate.issued_at > ours.issued_at;
+}
 
 AwsCliCache::AwsCliCache(std::filesystem::path dir, std::chrono::milliseconds reread_delay)
     : dir_(std::move(dir)), reread_delay_(reread_delay) {}
@@ -196,11 +208,14 @@ Expected<AwsCliCache::WriteResult> AwsCliCache::write_token(const TokenState& st
             existing = read_once(path, [](const json& j) { return j.is_object(); });
             if (!existing) return std::move(existing).error();
         }
-        if (*existing && (*existing)->is_object()) *merged = std::move(**existing);
+        if (*existing && (*existing)->is_object())
+            *merged = std::move(**existing);
+        else if (*existing)
+            spdlog::warn("AWS CLI cache file {} is malformed; replacing it", path.string());
     }
     if (is_complete_token(*merged)) {
         TokenState on_disk = token_from_json(*merged, state.session, file_mtime(path));
-        if (file_is_newer(on_disk, state)) {
+        if (aws_cli::is_newer_token(on_disk, state)) {
             WriteResult r;
             r.newer_on_disk = std::move(on_disk);
             return r;

@@ -30,6 +30,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "ssocred/expected.hpp"
 
@@ -37,6 +38,18 @@
 #include "store/token_state.hpp"
 
 namespace ssocred {
+
+namespace aws_cli {
+// Parses the content of a token cache file as read_token does (minus the re-read and the
+// file time: issued_at stays at the epoch). Invalid when it is not JSON or lacks
+// accessToken/expiresAt. Exposed for the fuzz target of this untrusted-input parser.
+Expected<TokenState> parse_token_file(std::string_view text, const std::string& session);
+
+// The merge rule: does `candidate` (read from the cache file, issued_at = file mtime) hold a
+// newer token than `ours`? A later expiry wins; at equal expiry, a different token issued
+// (written) after ours wins.
+bool is_newer_token(const TokenState& candidate, const TokenState& ours);
+}  // namespace aws_cli
 
 class AwsCliCache {
   public:

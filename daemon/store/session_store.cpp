@@ -67,7 +67,8 @@ void SessionStore::set_aside(const std::filesystem::path& path, const Error& why
     auto target = path;
     target += ".corrupt-" + compact_timestamp();
     // Two corruptions within a second must not overwrite the first set-aside copy.
-    if (std::filesystem::exists(target)) target += "-" + crypto::random_hex(3);
+    std::error_code ec;
+    if (std::filesystem::exists(target, ec)) target += "-" + crypto::random_hex(3);
     if (::rename(path.c_str(), target.c_str()) != 0) {
         const int err = errno;
         spdlog::warn("session state {} is unreadable ({}) and could not be moved aside: {}",

@@ -351,3 +351,24 @@ TEST_F(AwsCliCacheTest, ReadsARegistrationWrittenByTheCli) {
 
 }  // namespace
 }  // namespace ssocred
+
+namespace ssocred {
+namespace {
+
+TEST(AwsCliTokenParser, AcceptsMinimalAndRejectsGarbageWithoutQuotingIt) {
+    auto ok =
+        aws_cli::parse_token_file(R"({"accessToken":"t","expiresAt":"2026-11-18T11:06:40Z"})", "s");
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->session, "s");
+    for (const char* bad :
+         {"", "[]", "null", R"({"accessToken":"SECRET-PART)",
+          R"({"accessToken":1,"expiresAt":"x"})", R"({"accessToken":"t","expiresAt":"tomorrow"})",
+          R"({"accessToken":"","expiresAt":"2026-11-18T11:06:40Z"})"}) {
+        auto r = aws_cli::parse_token_file(bad, "s");
+        ASSERT_FALSE(r) << bad;
+        EXPECT_EQ(r.error().message.find("SECRET"), std::string::npos);
+    }
+}
+
+}  // namespace
+}  // namespace ssocred
