@@ -125,14 +125,15 @@ int main(int argc, char** argv) {
     const std::string url =
         std::string(tls ? "https" : "http") + "://" + host + ":" + std::to_string(bound.port());
     state.set_base_url(url);
-    // Tests and the demo wait for exactly this first line.
-    std::cout << "listening on " << url << std::endl;
-
+    // Handlers go in before the URL line: a test may signal as soon as it reads it.
     asio::signal_set signals(io, SIGTERM, SIGINT);
     signals.async_wait([&](const boost::system::error_code&, int) {
         server->stop();
         io.stop();
     });
+    // Tests and the demo wait for exactly this first line.
+    std::cout << "listening on " << url << std::endl;
+
     server->start();
     io.run();
     std::cerr << "ssocred-emulator: stopped\n";
