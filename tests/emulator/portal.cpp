@@ -53,7 +53,7 @@ std::optional<Response> select_page(State& state, const Target& target, const st
         page.begin = std::min(c->offset, total);
     }
     page.end = std::min(total, page.begin + limit);
-    if (page.end < total) page.next_token = state.add_cursor(PageCursor{{}, scope, page.end});
+    if (page.end < total) page.next_token = state.add_cursor(PageCursor{scope, page.end});
     return std::nullopt;
 }
 

@@ -77,15 +77,14 @@ asio::awaitable<void> serve(Stream& stream, Router& router) {
         parser.body_limit(kMaxBody);
         parser.header_limit(kMaxHeader);
         beast::get_lowest_layer(stream).expires_after(kIdleTimeout);
-        auto [ec, read_bytes] = co_await http::async_read(stream, buffer, parser, kUseTuple);
+        auto [ec, ignored_bytes] = co_await http::async_read(stream, buffer, parser, kUseTuple);
         if (ec) {
             // A request we cannot read still gets the service's error shape, then we hang up.
             std::optional<Response> reply;
             if (ec == http::error::body_limit) {
                 reply = router.unreadable(parser.get(), http::status::payload_too_large,
                                           "Request body is too large");
-            } else if (&ec.category() ==
-                           &http::make_error_code(http::error::bad_target).category() &&
+            } else if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
                        ec != http::error::end_of_stream && ec != http::error::partial_message) {
                 reply = router.unreadable(parser.get(), http::status::bad_request,
                                           "Malformed HTTP request");
@@ -97,7 +96,7 @@ asio::awaitable<void> serve(Stream& stream, Router& router) {
             }
             co_return;
         }
-        (void)read_bytes;
+        (void)ignored_bytes;
         Outcome out = router.handle(parser.get());
         if (out.delay.count() > 0) {
             asio::steady_timer timer(co_await asio::this_coro::executor, out.delay);

@@ -103,8 +103,7 @@ struct IssuedCredentials {
 
 // An opaque pagination cursor: nextToken values are random handles to these.
 struct PageCursor {
-    std::string access_token;
-    std::string account_id;  // empty for ListAccounts
+    std::string account_id;  // the listing it continues: empty for ListAccounts
     std::size_t offset = 0;
 };
 
