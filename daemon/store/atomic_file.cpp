@@ -11,13 +11,14 @@
 #include "ssocred/crypto.hpp"
 #include "ssocred/secret.hpp"
 
+#include "store/errno_text.hpp"
 #include "store/unique_fd.hpp"
 
 namespace ssocred {
 namespace {
 
 Error io_error(const std::string& what, const std::filesystem::path& path, int err) {
-    return Error::make(ErrorCode::Io, what + " " + path.string() + ": " + std::strerror(err));
+    return Error::make(ErrorCode::Io, what + " " + path.string() + ": " + errno_text(err));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "ssocred/paths.hpp"
 
 #include "store/atomic_file.hpp"
+#include "store/errno_text.hpp"
 #include "store/file_lock.hpp"
 #include "store/json_wipe.hpp"
 
@@ -125,9 +126,10 @@ Status ensure_cache_dir(const std::filesystem::path& dir) {
     if (ec)
         return Error::make(ErrorCode::Io,
                            "cannot create " + dir.parent_path().string() + ": " + ec.message());
-    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
-        return Error::make(ErrorCode::Io,
-                           "cannot create " + dir.string() + ": " + std::strerror(errno));
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+        const int err = errno;
+        return Error::make(ErrorCode::Io, "cannot create " + dir.string() + ": " + errno_text(err));
+    }
     return ok();
 }
 
@@ -252,9 +254,11 @@ Status AwsCliCache::erase_token(const std::string& session) const {
     if (!std::filesystem::is_directory(dir_, ec)) return ok();
     auto lock = FileLock::acquire(lock_path_for(path));
     if (!lock) return std::move(lock).error();
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+        const int err = errno;
         return Error::make(ErrorCode::Io,
-                           "cannot remove " + path.string() + ": " + std::strerror(errno));
+                           "cannot remove " + path.string() + ": " + errno_text(err));
+    }
     return ok();
 }
 

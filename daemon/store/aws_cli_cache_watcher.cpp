@@ -6,6 +6,7 @@
 #include <sys/inotify.h>
 
 #include "store/aws_cli_cache_keys.hpp"
+#include "store/errno_text.hpp"
 
 namespace ssocred {
 namespace {
@@ -20,10 +21,11 @@ constexpr std::uint32_t kAncestorMask =
 
 Expected<AwsCliCacheWatcher> AwsCliCacheWatcher::create(std::filesystem::path cache_dir) {
     UniqueFd fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
-    if (!fd.valid())
-        return Error::make(
-            ErrorCode::Io,
-            std::string("cannot watch the AWS CLI cache (inotify): ") + std::strerror(errno));
+    if (!fd.valid()) {
+        const int err = errno;
+        return Error::make(ErrorCode::Io,
+                           "cannot watch the AWS CLI cache (inotify): " + errno_text(err));
+    }
     AwsCliCacheWatcher w(std::move(fd), std::move(cache_dir));
     w.arm();
     return w;

@@ -7,14 +7,18 @@
 #include <sys/file.h>
 #include <thread>
 
+#include "store/errno_text.hpp"
+
 namespace ssocred {
 
 Expected<FileLock> FileLock::acquire(const std::filesystem::path& lock_path,
                                      std::chrono::milliseconds timeout) {
     UniqueFd fd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (!fd.valid())
-        return Error::make(ErrorCode::Io, "cannot open lock file " + lock_path.string() + ": " +
-                                              std::strerror(errno));
+    if (!fd.valid()) {
+        const int err = errno;
+        return Error::make(ErrorCode::Io,
+                           "cannot open lock file " + lock_path.string() + ": " + errno_text(err));
+    }
     // flock has no timeout; a short back-off keeps a stuck peer from hanging us forever.
     // Holders keep the lock only for one read-merge-write, so the first try nearly always wins.
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -25,7 +29,7 @@ Expected<FileLock> FileLock::acquire(const std::filesystem::path& lock_path,
         if (err == EINTR) continue;
         if (err != EWOULDBLOCK)
             return Error::make(ErrorCode::Io,
-                               "cannot lock " + lock_path.string() + ": " + std::strerror(err));
+                               "cannot lock " + lock_path.string() + ": " + errno_text(err));
         if (std::chrono::steady_clock::now() >= deadline)
             return Error::make(ErrorCode::Timeout,
                                "another process holds " + lock_path.string() +

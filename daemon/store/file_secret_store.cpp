@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "store/atomic_file.hpp"
+#include "store/errno_text.hpp"
 
 namespace ssocred {
 
@@ -29,7 +30,7 @@ Error bad_name(const std::string& name) {
 
 Expected<std::optional<Secret>> FileSecretStore::get(const std::string& name) {
     if (!is_valid_secret_name(name)) return bad_name(name);
-    auto content = read_file(dir_ / name, 64 * 1024);
+    auto content = read_file(dir_ / name, std::size_t{64} * 1024);
     if (!content) {
         if (content.error().code == ErrorCode::NotFound) return std::optional<Secret>();
         return std::move(content).error();
@@ -46,9 +47,11 @@ Status FileSecretStore::put(const std::string& name, const Secret& value) {
 Status FileSecretStore::erase(const std::string& name) {
     if (!is_valid_secret_name(name)) return bad_name(name);
     const auto path = dir_ / name;
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+        const int err = errno;
         return Error::make(ErrorCode::Io,
-                           "cannot remove " + path.string() + ": " + std::strerror(errno));
+                           "cannot remove " + path.string() + ": " + errno_text(err));
+    }
     return ok();
 }
 

@@ -1,11 +1,13 @@
 #include "store/keyring_secret_store.hpp"
 
+#include "store/errno_text.hpp"
+
 #if defined(SSOCRED_HAVE_KEYUTILS)
 
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <keyutils.h>
+#include <memory>
 
 namespace ssocred {
 namespace {
@@ -18,8 +20,18 @@ std::string description(const std::string& name) {
 
 Error keyring_error(const char* what, const std::string& name, int err) {
     return Error::make(ErrorCode::Io, std::string("kernel keyring: cannot ") + what +
-                                          " ssocred:" + name + ": " + std::strerror(err));
+                                          " ssocred:" + name + ": " + errno_text(err));
 }
+
+// keyctl_read_alloc hands back a malloc'ed payload: wipe it before it returns to malloc.
+struct WipeAndFree {
+    std::size_t size;
+    void operator()(void* p) const noexcept {
+        secure_wipe(p, size);
+        std::free(p);  // NOLINT(cppcoreguidelines-no-malloc,cppcoreguidelines-owning-memory):
+                       // libkeyutils' allocation
+    }
+};
 
 // -1 with errno ENOKEY when absent.
 key_serial_t find(const std::string& name) {
@@ -50,11 +62,9 @@ Expected<std::optional<Secret>> KeyringSecretStore::get(const std::string& name)
             return std::optional<Secret>();
         return keyring_error("read", name, errno);
     }
-    // keyctl_read_alloc mallocs the payload; wipe it before handing it back to malloc.
-    Secret value(std::string(static_cast<const char*>(raw), static_cast<std::size_t>(n)));
-    secure_wipe(raw, static_cast<std::size_t>(n));
-    std::free(raw);
-    return std::optional<Secret>(std::move(value));
+    const auto size = static_cast<std::size_t>(n);
+    const std::unique_ptr<void, WipeAndFree> payload(raw, WipeAndFree{size});
+    return std::optional<Secret>(Secret(std::string(static_cast<const char*>(raw), size)));
 }
 
 Status KeyringSecretStore::put(const std::string& name, const Secret& value) {

@@ -10,6 +10,7 @@
 #include "ssocred/crypto.hpp"
 
 #include "store/atomic_file.hpp"
+#include "store/errno_text.hpp"
 #include "store/json_wipe.hpp"
 #include "store/session_codec.hpp"
 #include "store/state_cipher.hpp"
@@ -72,7 +73,7 @@ void SessionStore::set_aside(const std::filesystem::path& path, const Error& why
     if (::rename(path.c_str(), target.c_str()) != 0) {
         const int err = errno;
         spdlog::warn("session state {} is unreadable ({}) and could not be moved aside: {}",
-                     path.string(), why.message, std::strerror(err));
+                     path.string(), why.message, errno_text(err));
         target.clear();
     } else {
         spdlog::warn(
@@ -85,7 +86,7 @@ void SessionStore::set_aside(const std::filesystem::path& path, const Error& why
 Expected<std::optional<TokenState>> SessionStore::load(const std::string& session) {
     std::lock_guard lock(mutex_);
     const auto path = path_for(session);
-    auto read = read_file(path, 256 * 1024);
+    auto read = read_file(path, std::size_t{256} * 1024);
     if (!read) {
         if (read.error().code == ErrorCode::NotFound) return std::optional<TokenState>();
         if (read.error().code == ErrorCode::Invalid) {  // larger than any state we write
@@ -154,9 +155,11 @@ Status SessionStore::save(const TokenState& state) {
 Status SessionStore::erase(const std::string& session) {
     std::lock_guard lock(mutex_);
     const auto path = path_for(session);
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+        const int err = errno;
         return Error::make(ErrorCode::Io,
-                           "cannot remove " + path.string() + ": " + std::strerror(errno));
+                           "cannot remove " + path.string() + ": " + errno_text(err));
+    }
     return ok();
 }
 
