@@ -1,0 +1,273 @@
+#include "serve/endpoint_tokens.hpp"
+
+#include <algorithm>
+#include <sys/stat.h>
+#include <system_error>
+
+#include <nlohmann/json.hpp>
+
+#include "ssocred/crypto.hpp"
+
+#include "store/atomic_file.hpp"
+
+namespace ssocred::serve {
+
+namespace fs = std::filesystem;
+
+struct EndpointTokens::Entry {
+    ScopedTokenInfo info;
+    std::string sha256;                 // of the current value (raw 32 bytes)
+    std::string previous_sha256;        // of the value before the last rotation
+    SystemTime previous_valid_until{};  // grace end for previous_sha256
+};
+
+namespace {
+
+constexpr std::string_view kMainFile = "endpoint-token";
+constexpr std::string_view kRegistryFile = "endpoint-tokens.json";
+constexpr std::size_t kTokenBytes = 32;  // 256 bits
+
+// A token must be a valid header value that no SDK mangles: printable ASCII, no spaces.
+bool printable_token(std::string_view t) {
+    if (t.size() < 32 || t.size() > 512) return false;
+    return std::all_of(t.begin(), t.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+std::string new_scoped_value() {
+    return "sct_" + crypto::random_base64url(kTokenBytes);
+}
+
+}  // namespace
+
+EndpointTokens::EndpointTokens(fs::path state_dir, const Clock& clock)
+    : dir_(std::move(state_dir)), clock_(clock) {}
+
+EndpointTokens::~EndpointTokens() = default;
+
+fs::path EndpointTokens::main_token_file() const {
+    return dir_ / kMainFile;
+}
+
+Expected<std::unique_ptr<EndpointTokens>> EndpointTokens::open(const fs::path& state_dir,
+                                                               const Clock& clock) {
+    if (auto st = ensure_private_dir(state_dir); !st) return st.error();
+    std::unique_ptr<EndpointTokens> self(new EndpointTokens(state_dir, clock));  // private ctor
+    if (auto st = self->load(); !st) return st.error();
+    return self;
+}
+
+Status EndpointTokens::load() {
+    const fs::path main_path = dir_ / kMainFile;
+    std::error_code ec;
+    if (fs::exists(main_path, ec)) {
+        auto text = read_file(main_path, 4096);
+        if (!text) return text.error();
+        // A hand-edited file may carry a newline; tolerate it here but rewrite it bare,
+        // since SDKs reading the file would send the newline.
+        const std::size_t original_size = text->size();
+        std::string value = std::move(*text);
+        while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+        if (printable_token(value)) {
+            main_ = Secret(std::move(value));
+            if (main_.size() != original_size) {
+                if (auto st = write_file_atomic(main_path, main_.reveal(), 0600); !st) return st;
+            }
+        }
+        secure_wipe(*text);
+    }
+    if (main_.empty()) {
+        main_ = Secret(crypto::random_hex(kTokenBytes));
+        if (auto st = write_file_atomic(main_path, main_.reveal(), 0600); !st) return st;
+    }
+    ::chmod(main_path.c_str(), 0600);
+
+    const fs::path reg = dir_ / kRegistryFile;
+    if (!fs::exists(reg, ec)) return ok();
+    auto text = read_file(reg, 4 << 20);
+    if (!text) return text.error();
+    nlohmann::json doc = nlohmann::json::parse(*text, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("tokens") ||
+        !doc["tokens"].is_array()) {
+        return Error::make(ErrorCode::Invalid,
+                           "the endpoint token registry " + reg.string() +
+                               " is not valid JSON: move it away to start over");
+    }
+    for (const auto& t : doc["tokens"]) {
+        try {
+            Entry e;
+            e.info.id = t.at("id").get<std::string>();
+            e.info.role.account_id = t.at("account_id").get<std::string>();
+            e.info.role.role_name = t.at("role_name").get<std::string>();
+            e.info.role.session = t.value("session", "");
+            e.info.label = t.value("label", "");
+            auto created = parse_utc(t.at("created_at").get<std::string>());
+            e.info.created_at = created.value_or(SystemTime{});
+            if (t.contains("expires_at") && t["expires_at"].is_string()) {
+                e.info.expires_at = parse_utc(t["expires_at"].get<std::string>());
+            }
+            if (t.value("file", false)) {
+                // The value of a file token lives only in its file.
+                const fs::path f = dir_ / "tokens" / e.info.id;
+                auto v = read_file(f, 4096);
+                if (!v || !printable_token(*v)) continue;  // file gone: token unusable
+                e.sha256 = crypto::sha256_raw(*v);
+                secure_wipe(*v);
+                e.info.token_file = f;
+            } else {
+                const auto hex = t.at("sha256").get<std::string>();
+                if (hex.size() != 64) continue;
+                std::string raw;
+                for (std::size_t i = 0; i < 64; i += 2) {
+                    raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+                }
+                e.sha256 = std::move(raw);
+            }
+            entries_.push_back(std::move(e));
+        } catch (const std::exception&) {
+            continue;  // one bad entry must not lock out the others
+        }
+    }
+    prune_locked();
+    return ok();
+}
+
+Status EndpointTokens::persist_locked() const {
+    nlohmann::json tokens = nlohmann::json::array();
+    for (const auto& e : entries_) {
+        nlohmann::json t{{"id", e.info.id},
+                         {"account_id", e.info.role.account_id},
+                         {"role_name", e.info.role.role_name},
+                         {"session", e.info.role.session},
+                         {"label", e.info.label},
+                         {"created_at", format_utc(e.info.created_at)},
+                         {"expires_at", nullptr},
+                         {"file", e.info.token_file.has_value()}};
+        if (e.info.expires_at) t["expires_at"] = format_utc(*e.info.expires_at);
+        if (!e.info.token_file) t["sha256"] = crypto::hex_encode(e.sha256);
+        tokens.push_back(std::move(t));
+    }
+    nlohmann::json doc{{"version", 1}, {"tokens", std::move(tokens)}};
+    return write_file_atomic(dir_ / kRegistryFile, doc.dump(2), 0600);
+}
+
+void EndpointTokens::prune_locked() const {
+    const SystemTime now = clock_.now();
+    auto expired = [&](const Entry& e) { return e.info.expires_at && *e.info.expires_at <= now; };
+    for (const auto& e : entries_) {
+        if (expired(e) && e.info.token_file) {
+            std::error_code ec;
+            fs::remove(*e.info.token_file, ec);
+        }
+    }
+    entries_.erase(std::remove_if(entries_.begin(), entries_.end(), expired), entries_.end());
+}
+
+Expected<MintedToken> EndpointTokens::mint(const RoleRef& role, std::optional<Seconds> ttl,
+                                           bool file, std::string label) {
+    if (role.account_id.empty() || role.role_name.empty()) {
+        return Error::make(ErrorCode::Invalid,
+                           "a scoped token needs an account id and a role name");
+    }
+    if (ttl && ttl->count() <= 0) {
+        return Error::make(ErrorCode::Invalid, "ttl_seconds must be positive");
+    }
+    std::lock_guard lock(mutex_);
+    prune_locked();
+    Entry e;
+    e.info.id = crypto::random_hex(8);
+    e.info.role = role;
+    e.info.created_at = clock_.now();
+    if (ttl) e.info.expires_at = e.info.created_at + *ttl;
+    e.info.label = std::move(label);
+    Secret value(new_scoped_value());
+    e.sha256 = crypto::sha256_raw(value.reveal());
+    if (file) {
+        const fs::path tokens_dir = dir_ / "tokens";
+        if (auto st = ensure_private_dir(tokens_dir); !st) return st.error();
+        const fs::path f = tokens_dir / e.info.id;
+        if (auto st = write_file_atomic(f, value.reveal(), 0600); !st) return st.error();
+        e.info.token_file = f;
+    }
+    entries_.push_back(e);
+    if (auto st = persist_locked(); !st) {
+        entries_.pop_back();
+        if (e.info.token_file) {
+            std::error_code ec;
+            fs::remove(*e.info.token_file, ec);
+        }
+        return st.error();
+    }
+    return MintedToken{std::move(e.info), std::move(value)};
+}
+
+std::vector<ScopedTokenInfo> EndpointTokens::list() const {
+    std::lock_guard lock(mutex_);
+    prune_locked();
+    std::vector<ScopedTokenInfo> out;
+    out.reserve(entries_.size());
+    for (const auto& e : entries_) out.push_back(e.info);
+    return out;
+}
+
+Status EndpointTokens::revoke(std::string_view id) {
+    std::lock_guard lock(mutex_);
+    prune_locked();
+    auto it = std::find_if(entries_.begin(), entries_.end(),
+                           [&](const Entry& e) { return e.info.id == id; });
+    if (it == entries_.end()) {
+        return Error::make(ErrorCode::NotFound, "no endpoint token with id " + std::string(id) +
+                                                    ": see `ssocred tokens list`");
+    }
+    if (it->info.token_file) {
+        std::error_code ec;
+        fs::remove(*it->info.token_file, ec);
+    }
+    entries_.erase(it);
+    return persist_locked();
+}
+
+Status EndpointTokens::rotate_files(Seconds grace) {
+    std::lock_guard lock(mutex_);
+    prune_locked();
+    const SystemTime now = clock_.now();
+    for (auto& e : entries_) {
+        if (!e.info.token_file) continue;
+        Secret value(new_scoped_value());
+        if (auto st = write_file_atomic(*e.info.token_file, value.reveal(), 0600); !st) return st;
+        e.previous_sha256 = std::move(e.sha256);
+        e.previous_valid_until = now + grace;
+        e.sha256 = crypto::sha256_raw(value.reveal());
+    }
+    return ok();
+}
+
+std::optional<TokenGrant> EndpointTokens::authenticate(std::string_view presented) const {
+    if (presented.empty()) return std::nullopt;
+    // The main token first: no hashing, no lock, no allocation on the common path.
+    if (main_.equals(presented)) return TokenGrant{true, {}, {}};
+    if (presented.size() > 512) return std::nullopt;
+    const std::string digest = crypto::sha256_raw(presented);
+    std::lock_guard lock(mutex_);
+    const SystemTime now = clock_.now();
+    std::optional<TokenGrant> found;
+    // Visit every entry (no early exit) so timing says nothing about which one matched.
+    for (const auto& e : entries_) {
+        if (e.info.expires_at && *e.info.expires_at <= now) continue;
+        bool match = crypto::constant_time_equals(e.sha256, digest);
+        if (!e.previous_sha256.empty() && now < e.previous_valid_until) {
+            match = crypto::constant_time_equals(e.previous_sha256, digest) || match;
+        }
+        if (match && !found) found = TokenGrant{false, e.info.role, e.info.id};
+    }
+    return found;
+}
+
+bool grant_allows(const TokenGrant& grant, const RoleRef& role) noexcept {
+    if (grant.all_roles) return true;
+    if (grant.role.account_id != role.account_id || grant.role.role_name != role.role_name) {
+        return false;
+    }
+    return grant.role.session.empty() || role.session.empty() || grant.role.session == role.session;
+}
+
+}  // namespace ssocred::serve

@@ -1,0 +1,103 @@
+// EndpointTokens: who may read credentials from the container endpoint.
+//
+// The main token (256 random bits, hex) reaches every role. It lives in
+// <state-dir>/endpoint-token (0600, no trailing newline: no SDK trims the token file),
+// created when missing and reused across restarts, so exported environments keep working.
+//
+// Scoped tokens reach one role, optionally until an expiry. On disk
+// (<state-dir>/endpoint-tokens.json, 0600, written atomically) only their SHA-256 is kept:
+// a leaked state file does not leak working tokens. The one exception is a "file" token,
+// whose value must be on disk anyway for AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: it lives in
+// <state-dir>/tokens/<id> (0600, no trailing newline) and nowhere else; rotate_files()
+// replaces those values, keeping the previous one valid for a grace period.
+//
+// Thread-safe (one mutex): the serving plane authenticates on the loop while the control
+// plane may mint or revoke from elsewhere.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ssocred/credentials.hpp"
+#include "ssocred/expected.hpp"
+#include "ssocred/secret.hpp"
+#include "ssocred/time.hpp"
+
+namespace ssocred::serve {
+
+struct ScopedTokenInfo {
+    std::string id;
+    RoleRef role;
+    SystemTime created_at{};
+    std::optional<SystemTime> expires_at;
+    std::optional<std::filesystem::path> token_file;
+    std::string label;
+};
+
+struct MintedToken {
+    ScopedTokenInfo info;
+    Secret token;  // the value; shown once, to the minting client
+};
+
+// What a presented token may reach.
+struct TokenGrant {
+    bool all_roles = false;  // the main token
+    RoleRef role;            // scoped tokens only
+    std::string id;          // scoped tokens only
+};
+
+class EndpointTokens {
+  public:
+    // Loads (or creates) the main token and the scoped-token registry under `state_dir`
+    // (created 0700 if missing). Expired scoped tokens are dropped on load.
+    static Expected<std::unique_ptr<EndpointTokens>> open(
+        const std::filesystem::path& state_dir, const Clock& clock = RealClock::instance());
+
+    EndpointTokens(const EndpointTokens&) = delete;
+    EndpointTokens& operator=(const EndpointTokens&) = delete;
+    ~EndpointTokens();
+
+    const Secret& main_token() const noexcept { return main_; }
+    std::filesystem::path main_token_file() const;
+
+    // A new scoped token for `role`. ttl: none = no expiry. file: also write
+    // <state-dir>/tokens/<id>.
+    Expected<MintedToken> mint(const RoleRef& role, std::optional<Seconds> ttl, bool file,
+                               std::string label);
+    // Live scoped tokens (never their values), oldest first.
+    std::vector<ScopedTokenInfo> list() const;
+    // NotFound when no live token has this id. Removes its file.
+    Status revoke(std::string_view id);
+    // Gives every file token a new value (file rewritten atomically); the old value keeps
+    // working for `grace` so a client that read the file just before still succeeds.
+    Status rotate_files(Seconds grace);
+
+    // The grant of `presented` (the raw Authorization value, without "Bearer "), or
+    // nullopt for an unknown, expired or revoked token. Compared in constant time.
+    std::optional<TokenGrant> authenticate(std::string_view presented) const;
+
+  private:
+    struct Entry;
+    EndpointTokens(std::filesystem::path state_dir, const Clock& clock);
+    Status load();
+    Status persist_locked() const;
+    void prune_locked() const;
+
+    std::filesystem::path dir_;
+    const Clock& clock_;
+    Secret main_;
+    mutable std::mutex mutex_;
+    mutable std::vector<Entry> entries_;
+};
+
+// True for a role the grant may read: same account and role name, and the same session
+// when both name one.
+bool grant_allows(const TokenGrant& grant, const RoleRef& role) noexcept;
+
+}  // namespace ssocred::serve

@@ -1,0 +1,58 @@
+// The request and response types every handler sees, free of Beast so that handler code
+// (and the integrator's control endpoints) compile without the HTTP library's headers.
+//
+// Lifetime rule: a Request is a set of views into the session's parse buffer. It stays
+// valid until the response for it has been handed back (Responder called / ReplyFn
+// called); copy anything needed beyond that point.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ssocred::serve {
+
+// Case-insensitive ASCII comparison for header names and scheme words.
+bool iequals(std::string_view a, std::string_view b) noexcept;
+
+struct Request {
+    std::string_view method;  // "GET", "PUT", ... as sent (case-sensitive per RFC 9110)
+    std::string_view target;  // raw request-target, e.g. "/v1/login/abc?wait=10"
+    std::string_view path;    // target without the query, leading "//" collapsed to "/"
+    std::string_view query;   // after '?', without it; empty when absent
+    std::vector<std::pair<std::string_view, std::string_view>> headers;  // in arrival order
+    std::string_view body;
+    unsigned version = 11;  // 10 or 11
+
+    // First value of the header `name` (case-insensitive), or nullopt.
+    std::optional<std::string_view> header(std::string_view name) const noexcept;
+    bool has_header(std::string_view name) const noexcept { return header(name).has_value(); }
+    // Percent-decoded value of the first query parameter `name` ('+' means space), or
+    // nullopt when absent. Allocates: meant for the control plane, not the hot path.
+    std::optional<std::string> query_param(std::string_view name) const;
+};
+
+// A response from the control plane (owned, simple). The session adds Content-Length,
+// Connection and the security headers itself.
+struct Response {
+    unsigned status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+};
+
+// Completes a control request. May be called later (long poll) and from any thread: it
+// hands the response to the connection's executor. Call it exactly once; dropping it
+// without a call closes the connection.
+using Responder = std::function<void(Response)>;
+
+// Percent-decodes a path segment or query component; nullopt on a malformed escape or
+// an encoded NUL.
+std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space);
+
+}  // namespace ssocred::serve

@@ -1,0 +1,87 @@
+#include "serve/json_error.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace ssocred::serve {
+
+std::string json_error_body(std::string_view code, std::string_view message) {
+    // nlohmann escapes the strings; invalid UTF-8 is replaced rather than thrown on, since
+    // a message may quote a user-supplied profile name.
+    nlohmann::json j{{"code", code}, {"message", message}, {"Code", code}, {"Message", message}};
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Response json_error(unsigned status, std::string_view code, std::string_view message) {
+    Response r;
+    r.status = status;
+    r.content_type = "application/json";
+    r.body = json_error_body(code, message);
+    return r;
+}
+
+unsigned http_status_for(ErrorCode code) noexcept {
+    switch (code) {
+        case ErrorCode::NotFound:
+            return 404;
+        case ErrorCode::Invalid:
+            return 400;
+        case ErrorCode::Forbidden:
+        case ErrorCode::AccessDenied:
+            return 403;
+        case ErrorCode::LoginRequired:
+        case ErrorCode::InvalidGrant:
+        case ErrorCode::Unauthorized:
+        case ErrorCode::InvalidClient:
+        case ErrorCode::ExpiredToken:
+        case ErrorCode::Network:
+        case ErrorCode::Timeout:
+        case ErrorCode::Throttled:
+        case ErrorCode::UpstreamFault:
+        case ErrorCode::BadResponse:
+        case ErrorCode::SlowDown:
+        case ErrorCode::AuthorizationPending:
+        case ErrorCode::Cancelled:
+            return 503;
+        case ErrorCode::Io:
+        case ErrorCode::Internal:
+            return 500;
+    }
+    return 500;
+}
+
+std::string_view error_code_for(ErrorCode code) noexcept {
+    switch (code) {
+        case ErrorCode::NotFound:
+            return "not_found";
+        case ErrorCode::Invalid:
+            return "invalid";
+        case ErrorCode::Forbidden:
+        case ErrorCode::AccessDenied:
+            return "forbidden";
+        case ErrorCode::LoginRequired:
+        case ErrorCode::InvalidGrant:
+        case ErrorCode::Unauthorized:
+        case ErrorCode::InvalidClient:
+        case ErrorCode::ExpiredToken:
+            return "login_required";
+        case ErrorCode::Network:
+        case ErrorCode::Timeout:
+        case ErrorCode::Throttled:
+        case ErrorCode::UpstreamFault:
+        case ErrorCode::BadResponse:
+        case ErrorCode::SlowDown:
+        case ErrorCode::AuthorizationPending:
+        case ErrorCode::Cancelled:
+            return "upstream_unavailable";
+        case ErrorCode::Io:
+        case ErrorCode::Internal:
+            return "internal";
+    }
+    return "internal";
+}
+
+Response json_error(const Error& error) {
+    return json_error(http_status_for(error.code), error_code_for(error.code), error.message);
+}
+
+}  // namespace ssocred::serve

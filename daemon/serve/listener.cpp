@@ -1,0 +1,265 @@
+#include "serve/listener.hpp"
+
+#include <charconv>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "serve/json_error.hpp"
+#include "serve/peer_identity.hpp"
+#include "serve/session.hpp"
+#include "store/atomic_file.hpp"
+
+namespace ssocred::serve {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using boost::system::error_code;
+using unix_proto = asio::local::stream_protocol;
+
+namespace {
+
+// Written without a session when over the connection limit: accept, answer, close.
+const std::string& busy_response() {
+    static const std::string r = [] {
+        const std::string body =
+            json_error_body("unavailable", "too many connections: try again later");
+        return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+               "Content-Length: " +
+               std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    }();
+    return r;
+}
+
+void reject_busy(int fd) {
+    // Best effort, non-blocking: a slow reader of a refusal gets nothing more.
+    const std::string& r = busy_response();
+    (void)::send(fd, r.data(), r.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+template <class Protocol>
+class AcceptLoop final : public Listener,
+                         public std::enable_shared_from_this<AcceptLoop<Protocol>> {
+  public:
+    using Acceptor = typename Protocol::acceptor;
+    using Socket = typename Protocol::socket;
+
+    AcceptLoop(std::shared_ptr<ServerContext> ctx, Acceptor acceptor, std::filesystem::path unlink)
+        : ctx_(std::move(ctx)),
+          acceptor_(std::move(acceptor)),
+          retry_(ctx_->io),
+          unlink_(std::move(unlink)) {}
+
+    ~AcceptLoop() override { remove_file(); }
+
+    void start() override { accept(); }
+
+    void stop() override {
+        error_code ignored;
+        retry_.cancel();
+        acceptor_.close(ignored);
+        remove_file();
+    }
+
+    HttpEndpoint endpoint() const override {
+        if constexpr (std::is_same_v<Protocol, tcp>) {
+            error_code ec;
+            const auto ep = acceptor_.local_endpoint(ec);
+            if (!ec) return {ep.address().to_string(), ep.port()};
+        }
+        return {};
+    }
+
+  private:
+    void remove_file() {
+        if (unlink_.empty()) return;
+        std::error_code ec;
+        std::filesystem::remove(unlink_, ec);
+        unlink_.clear();
+    }
+
+    void accept() {
+        acceptor_.async_accept([self = this->shared_from_this()](error_code ec, Socket socket) {
+            self->on_accept(ec, std::move(socket));
+        });
+    }
+
+    void on_accept(error_code ec, Socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+        if (ec) {
+            // EMFILE and friends: back off briefly instead of spinning on the error.
+            retry_.expires_after(std::chrono::milliseconds(100));
+            retry_.async_wait([self = this->shared_from_this()](error_code e) {
+                if (!e) self->accept();
+            });
+            return;
+        }
+        if (ctx_->draining) {
+            error_code ignored;
+            socket.close(ignored);
+        } else if (ctx_->connections.size() >= ctx_->limits.max_connections) {
+            reject_busy(socket.native_handle());
+            ctx_->metrics.count_request(EndpointKind::Other, 503);
+            error_code ignored;
+            socket.close(ignored);
+        } else {
+            admit(std::move(socket));
+        }
+        accept();
+    }
+
+    void admit(Socket socket) {
+        PeerInfo peer;
+        peer.fd = socket.native_handle();
+        if constexpr (std::is_same_v<Protocol, tcp>) {
+            error_code e1, e2;
+            peer.transport = Transport::Tcp;
+            peer.remote = socket.remote_endpoint(e1);
+            peer.local = socket.local_endpoint(e2);
+            if (e1 || e2) return;  // already gone
+            peer.loopback = is_loopback(peer.remote.address());
+            peer.allowed = peer.loopback || any_contains(ctx_->allow, peer.remote.address());
+            socket.set_option(tcp::no_delay(true), e1);
+        } else {
+            peer.transport = Transport::Control;
+            const auto uid = unix_peer_uid(peer.fd);
+            peer.allowed = uid && *uid == ctx_->uid;
+        }
+        start_session(ctx_, std::move(socket), std::move(peer));
+    }
+
+    std::shared_ptr<ServerContext> ctx_;
+    Acceptor acceptor_;
+    asio::steady_timer retry_;
+    std::filesystem::path unlink_;
+};
+
+Error socket_error(const std::string& what, const error_code& ec) {
+    return Error::make(ErrorCode::Io, what + ": " + ec.message());
+}
+
+}  // namespace
+
+Expected<tcp::endpoint> parse_listen_address(std::string_view text) {
+    const auto bad = [&](const char* why) {
+        return Error::make(ErrorCode::Invalid, "invalid --listen '" + std::string(text) +
+                                                   "': " + why +
+                                                   " (expected e.g. 127.0.0.1:0 or [::1]:8080)");
+    };
+    std::string_view host;
+    std::string_view port;
+    if (!text.empty() && text.front() == '[') {
+        const auto close = text.find(']');
+        if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+            return bad("missing ]:PORT");
+        }
+        host = text.substr(1, close - 1);
+        port = text.substr(close + 2);
+    } else {
+        const auto colon = text.rfind(':');
+        if (colon == std::string_view::npos) return bad("missing :PORT");
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+        if (host.find(':') != std::string_view::npos) return bad("IPv6 addresses need brackets");
+    }
+    unsigned p = 0;
+    const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+    if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || p > 65535) {
+        return bad("bad port");
+    }
+    if (host == "localhost") host = "127.0.0.1";
+    error_code aec;
+    const auto addr = asio::ip::make_address(std::string(host), aec);
+    if (aec) return bad("not an IP address");
+    return tcp::endpoint(addr, static_cast<unsigned short>(p));
+}
+
+Expected<std::shared_ptr<Listener>> make_tcp_listener(const std::shared_ptr<ServerContext>& ctx,
+                                                      const tcp::endpoint& ep) {
+    tcp::acceptor acceptor(ctx->io);
+    error_code ec;
+    const std::string where =
+        "cannot listen on " + ep.address().to_string() + ":" + std::to_string(ep.port());
+    if (acceptor.open(ep.protocol(), ec); ec) return socket_error(where, ec);
+    if (acceptor.set_option(tcp::acceptor::reuse_address(true), ec); ec)
+        return socket_error(where, ec);
+    if (acceptor.bind(ep, ec); ec) return socket_error(where, ec);
+    if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
+        return socket_error(where, ec);
+    }
+    auto l = std::make_shared<AcceptLoop<tcp>>(ctx, std::move(acceptor), std::filesystem::path{});
+    return std::shared_ptr<Listener>(std::move(l));
+}
+
+Expected<std::shared_ptr<Listener>> adopt_tcp_listener(const std::shared_ptr<ServerContext>& ctx,
+                                                       int fd) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0 ||
+        (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)) {
+        return Error::make(ErrorCode::Invalid, "the activated 'http' socket is not a TCP socket");
+    }
+    error_code ec;
+    tcp::acceptor acceptor(ctx->io);
+    acceptor.assign(ss.ss_family == AF_INET ? tcp::v4() : tcp::v6(), fd, ec);
+    if (ec) return socket_error("cannot adopt the activated 'http' socket", ec);
+    auto l = std::make_shared<AcceptLoop<tcp>>(ctx, std::move(acceptor), std::filesystem::path{});
+    return std::shared_ptr<Listener>(std::move(l));
+}
+
+Expected<std::shared_ptr<Listener>> make_unix_listener(const std::shared_ptr<ServerContext>& ctx,
+                                                       const std::filesystem::path& path) {
+    if (path.native().size() >= sizeof(sockaddr_un{}.sun_path)) {
+        return Error::make(ErrorCode::Invalid, "the socket path " + path.string() +
+                                                   " is too long: choose a shorter --socket");
+    }
+    if (auto st = ensure_private_dir(path.parent_path()); !st) return st.error();
+    error_code ec;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0) {
+        if (!S_ISSOCK(st.st_mode)) {
+            return Error::make(ErrorCode::Io, path.string() + " exists and is not a socket");
+        }
+        // A live daemon answers; a stale file from a crash refuses the connection.
+        unix_proto::socket probe(ctx->io);
+        probe.connect(unix_proto::endpoint(path.string()), ec);
+        if (!ec) {
+            return Error::make(ErrorCode::Io,
+                               "another ssocredd is already listening on " + path.string());
+        }
+        std::filesystem::remove(path);
+    }
+    unix_proto::acceptor acceptor(ctx->io);
+    const std::string where = "cannot listen on " + path.string();
+    if (acceptor.open(unix_proto(), ec); ec) return socket_error(where, ec);
+    if (acceptor.bind(unix_proto::endpoint(path.string()), ec); ec) return socket_error(where, ec);
+    // The directory is already 0700; 0600 on the socket is the second fence.
+    if (::chmod(path.c_str(), 0600) != 0) {
+        std::filesystem::remove(path);
+        return Error::make(ErrorCode::Io, "cannot chmod " + path.string());
+    }
+    if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
+        std::filesystem::remove(path);
+        return socket_error(where, ec);
+    }
+    auto l = std::make_shared<AcceptLoop<unix_proto>>(ctx, std::move(acceptor), path);
+    return std::shared_ptr<Listener>(std::move(l));
+}
+
+Expected<std::shared_ptr<Listener>> adopt_unix_listener(const std::shared_ptr<ServerContext>& ctx,
+                                                        int fd) {
+    error_code ec;
+    unix_proto::acceptor acceptor(ctx->io);
+    acceptor.assign(unix_proto(), fd, ec);
+    if (ec) return socket_error("cannot adopt the activated 'control' socket", ec);
+    auto l =
+        std::make_shared<AcceptLoop<unix_proto>>(ctx, std::move(acceptor), std::filesystem::path{});
+    return std::shared_ptr<Listener>(std::move(l));
+}
+
+}  // namespace ssocred::serve

@@ -1,0 +1,137 @@
+#include "serve/peer_identity.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#ifdef __linux__
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#endif
+
+#include "serve/cidr.hpp"
+
+namespace ssocred::serve {
+
+Expected<uid_t> unix_peer_uid(int fd) {
+#ifdef __linux__
+    struct ucred cred {};
+    socklen_t len = sizeof cred;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+        return Error::make(ErrorCode::Io,
+                           std::string("SO_PEERCRED failed: ") + std::strerror(errno));
+    }
+    return cred.uid;
+#else
+    uid_t uid = 0;
+    gid_t gid = 0;
+    if (::getpeereid(fd, &uid, &gid) != 0) {
+        return Error::make(ErrorCode::Io,
+                           std::string("getpeereid failed: ") + std::strerror(errno));
+    }
+    return uid;
+#endif
+}
+
+#ifdef __linux__
+namespace {
+
+// Closes the netlink socket on every path.
+struct Fd {
+    int fd = -1;
+    ~Fd() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+void fill_addr(const boost::asio::ip::address& a, __be32 out[4]) {
+    std::memset(out, 0, 4 * sizeof(__be32));
+    if (a.is_v4()) {
+        const auto b = a.to_v4().to_bytes();
+        std::memcpy(out, b.data(), b.size());
+    } else {
+        const auto b = a.to_v6().to_bytes();
+        std::memcpy(out, b.data(), b.size());
+    }
+}
+
+}  // namespace
+#endif
+
+Expected<uid_t> tcp_peer_uid(const boost::asio::ip::tcp::endpoint& local,
+                             const boost::asio::ip::tcp::endpoint& peer) {
+#ifdef __linux__
+    // The client's socket: its source is `peer`, its destination is `local`. A dual-stack
+    // listener reports IPv4 peers as v4-mapped; the client's socket is then AF_INET.
+    const auto src = unmap(peer.address());
+    const auto dst = unmap(local.address());
+    if (src.is_v4() != dst.is_v4()) {
+        return Error::make(ErrorCode::Internal, "mixed address families in a TCP connection");
+    }
+    Fd nl{::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)};
+    if (nl.fd < 0) {
+        return Error::make(ErrorCode::Io,
+                           std::string("socket diagnostics unavailable: ") + std::strerror(errno));
+    }
+    struct timeval tv {
+        1, 0
+    };
+    ::setsockopt(nl.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+
+    struct {
+        nlmsghdr nlh;
+        inet_diag_req_v2 req;
+    } msg{};
+    msg.nlh.nlmsg_len = sizeof msg;
+    msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    msg.nlh.nlmsg_flags = NLM_F_REQUEST;  // an exact lookup, not a dump
+    msg.nlh.nlmsg_seq = 1;
+    msg.req.sdiag_family = src.is_v4() ? AF_INET : AF_INET6;
+    msg.req.sdiag_protocol = IPPROTO_TCP;
+    msg.req.idiag_states = ~0U;
+    msg.req.id.idiag_sport = htons(peer.port());
+    msg.req.id.idiag_dport = htons(local.port());
+    fill_addr(src, msg.req.id.idiag_src);
+    fill_addr(dst, msg.req.id.idiag_dst);
+    msg.req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+    msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+
+    sockaddr_nl kernel{};
+    kernel.nl_family = AF_NETLINK;
+    if (::sendto(nl.fd, &msg, sizeof msg, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) <
+        0) {
+        return Error::make(ErrorCode::Io,
+                           std::string("sock_diag request failed: ") + std::strerror(errno));
+    }
+    alignas(nlmsghdr) char buf[8192];
+    const ssize_t n = ::recv(nl.fd, buf, sizeof buf, 0);
+    if (n < 0) {
+        return Error::make(ErrorCode::Io,
+                           std::string("sock_diag reply failed: ") + std::strerror(errno));
+    }
+    int len = static_cast<int>(n);
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+        if (h->nlmsg_type == NLMSG_ERROR) {
+            const auto* err = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
+            return Error::make(ErrorCode::NotFound,
+                               std::string("peer socket not found: ") + std::strerror(-err->error));
+        }
+        if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
+            h->nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg))) {
+            const auto* d = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
+            return static_cast<uid_t>(d->idiag_uid);
+        }
+    }
+    return Error::make(ErrorCode::NotFound, "peer socket not found");
+#else
+    (void)local;
+    (void)peer;
+    return Error::make(ErrorCode::Internal, "peer uid lookup is only available on Linux");
+#endif
+}
+
+}  // namespace ssocred::serve

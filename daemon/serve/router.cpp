@@ -1,0 +1,90 @@
+#include "serve/router.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+
+#include "serve/browser_guard.hpp"
+#include "serve/peer_identity.hpp"
+
+namespace ssocred::serve {
+
+namespace {
+constexpr std::string_view kOk = "ok";
+}
+
+EndpointKind Router::classify(const Request& request, const PeerInfo& peer) noexcept {
+    if (peer.transport == Transport::Control) return EndpointKind::Control;
+    return ContainerHandler::owns(request.path) ? EndpointKind::Container
+           : ImdsHandler::owns(request.path)    ? EndpointKind::Imds
+                                                : EndpointKind::Other;
+}
+
+void Router::route(const Request& request, PeerInfo& peer, ReplyFn done) {
+    if (peer.transport == Transport::Control) {
+        if (!peer.allowed) {
+            Reply r = Reply::error(403, "forbidden", "this control socket belongs to another user");
+            r.close = true;
+            return done(std::move(r));
+        }
+        return route_control(request, std::move(done));
+    }
+    if (!peer.allowed) {
+        Reply r = Reply::error(403, "forbidden",
+                               "this address may not connect: start ssocredd with --allow-cidr "
+                               "covering it");
+        r.close = true;
+        return done(std::move(r));
+    }
+    if (const char* why = browser_guard(request)) {
+        return done(Reply::error(403, "forbidden", why));
+    }
+    switch (classify(request, peer)) {
+        case EndpointKind::Container:
+            container_.handle(request, std::move(done));
+            break;
+        case EndpointKind::Imds:
+            if (!imds_peer_ok(peer)) {
+                done(Reply::error(403, "forbidden",
+                                  "the metadata endpoint serves only processes of the user "
+                                  "running ssocredd"));
+                break;
+            }
+            imds_.handle(request, std::move(done));
+            break;
+        default:
+            done(Reply::error(404, "not_found", "unknown path"));
+            break;
+    }
+}
+
+void Router::route_control(const Request& request, ReplyFn done) {
+    if (request.path == "/healthz") {
+        if (request.method == "GET" || request.method == "HEAD") {
+            done(Reply::view(200, kText, kOk));
+        } else {
+            Reply r = Reply::error(405, "method_not_allowed", "use GET");
+            r.extra_headers = "Allow: GET, HEAD\r\n";
+            done(std::move(r));
+        }
+        return;
+    }
+    // The responder may run on any thread and at any time: hop back onto the loop.
+    auto executor = executor_;
+    control_.handle(request, [executor, done = std::move(done)](Response response) mutable {
+        boost::asio::dispatch(
+            executor, [done = std::move(done), reply = Reply::from(std::move(response))]() mutable {
+                done(std::move(reply));
+            });
+    });
+}
+
+bool Router::imds_peer_ok(PeerInfo& peer) {
+    if (!peer.loopback || !check_imds_uid_) return true;
+    if (!peer.tcp_uid) {
+        auto uid = tcp_peer_uid(peer.local, peer.remote);
+        peer.tcp_uid = uid ? static_cast<long long>(*uid) : -1;
+    }
+    return *peer.tcp_uid == static_cast<long long>(our_uid_);
+}
+
+}  // namespace ssocred::serve

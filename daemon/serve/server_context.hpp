@@ -1,0 +1,57 @@
+// The state every listener and session of one Server shares (internal to serve/).
+#pragma once
+
+#include <cstddef>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "serve/cidr.hpp"
+#include "serve/container_handler.hpp"
+#include "serve/imds_handler.hpp"
+#include "serve/imds_tokens.hpp"
+#include "serve/metrics.hpp"
+#include "serve/router.hpp"
+#include "serve/server_options.hpp"
+
+namespace ssocred::serve {
+
+// A live connection, as the Server sees it: enough to drain it.
+class Connection {
+  public:
+    virtual ~Connection() = default;
+    // Stop reading: idle connections close now, busy ones after their response.
+    virtual void drain() = 0;
+};
+
+// Shared (shared_ptr) by the Server, its listeners and every session, so a session that
+// outlives the Server object (a callback still in flight) never touches freed memory.
+struct ServerContext {
+    ServerContext(boost::asio::io_context& io_, const ServerOptions& options, const Clock& clock,
+                  CredentialSource& source, EndpointTokens& tokens, ControlHandler& control,
+                  Metrics& metrics_, uid_t uid_)
+        : io(io_),
+          limits(options.limits),
+          metrics(metrics_),
+          uid(uid_),
+          imds_tokens(clock, options.limits.max_imds_tokens),
+          container(source, tokens),
+          imds(source, imds_tokens, options.imds_v1, clock),
+          router(io_.get_executor(), container, imds, control, uid_,
+                 options.imds_require_same_uid) {}
+
+    boost::asio::io_context& io;
+    ServerLimits limits;
+    Metrics& metrics;
+    std::vector<Cidr> allow;
+    uid_t uid;
+    ImdsTokens imds_tokens;
+    ContainerHandler container;
+    ImdsHandler imds;
+    Router router;
+    bool draining = false;
+    std::unordered_set<Connection*> connections;  // each session registers for its lifetime
+};
+
+}  // namespace ssocred::serve

@@ -1,0 +1,270 @@
+// One HTTP/1.1 connection: read a request, route it, write the reply, repeat.
+//
+// Why it is shaped this way:
+// - Requests are handled strictly one at a time; the next one is not parsed before the
+//   reply to the current one is written, so pipelined requests are answered in order.
+// - An idle keep-alive connection waits for readability (async_wait) rather than a read,
+//   holds no parser and at most a small buffer, and has one timer armed at the idle
+//   deadline: 10,000 idle connections cost memory for their sockets and nothing else.
+// - From the first byte of a request to its end, the header timeout applies (slowloris).
+// - Errors the client caused get a JSON reply and a lingering close (half-close, drain for
+//   a moment), so the reply is not lost to a TCP reset.
+#include "serve/session.hpp"
+
+#include <array>
+#include <charconv>
+#include <optional>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+namespace ssocred::serve {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using boost::system::error_code;
+
+namespace {
+
+constexpr std::size_t kKeepBufferCapacity = 4096;
+constexpr std::size_t kLingerBytes = 64 * 1024;
+constexpr std::chrono::milliseconds kLinger{1000};
+
+void append_number(std::string& out, std::size_t v) {
+    char buf[24];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, end);
+}
+
+bool is_http_parse_error(const error_code& ec) {
+    return ec.category() == http::make_error_code(http::error::bad_method).category();
+}
+
+template <class Socket>
+class Session final : public Connection, public std::enable_shared_from_this<Session<Socket>> {
+  public:
+    Session(std::shared_ptr<ServerContext> ctx, Socket socket, PeerInfo peer)
+        : ctx_(std::move(ctx)),
+          socket_(std::move(socket)),
+          peer_(std::move(peer)),
+          timer_(socket_.get_executor()),
+          buffer_(ctx_->limits.max_header_bytes + body_limit() + 16 * 1024) {}
+
+    ~Session() override { ctx_->connections.erase(this); }
+
+    void start() {
+        ctx_->connections.insert(this);
+        read_next();
+    }
+
+    void drain() override {
+        if (state_ == State::Idle || state_ == State::Reading) close();
+    }
+
+  private:
+    enum class State { Idle, Reading, Busy, Writing, Lingering, Closed };
+
+    std::size_t body_limit() const {
+        return peer_.transport == Transport::Control ? ctx_->limits.max_control_body
+                                                     : ctx_->limits.max_http_body;
+    }
+
+    void arm(std::chrono::milliseconds d) {
+        timer_.expires_after(d);
+        timer_.async_wait([self = this->shared_from_this()](error_code ec) {
+            if (!ec) self->close();  // deadline passed: the pending operation aborts
+        });
+    }
+
+    void read_next() {
+        if (state_ == State::Closed) return;
+        if (ctx_->draining) return close();
+        parser_.reset();
+        if (buffer_.size() == 0) {
+            if (buffer_.capacity() > kKeepBufferCapacity) buffer_.shrink_to_fit();
+            state_ = State::Idle;
+            arm(ctx_->limits.idle_timeout);
+            socket_.async_wait(Socket::wait_read, [self = this->shared_from_this()](error_code ec) {
+                self->on_readable(ec);
+            });
+        } else {
+            on_readable({});  // pipelined bytes already buffered
+        }
+    }
+
+    void on_readable(error_code ec) {
+        if (state_ == State::Closed) return;
+        if (ec) return close();
+        state_ = State::Reading;
+        arm(ctx_->limits.header_timeout);
+        parser_.emplace();
+        parser_->header_limit(static_cast<std::uint32_t>(ctx_->limits.max_header_bytes));
+        parser_->body_limit(body_limit());
+        http::async_read(
+            socket_, buffer_, *parser_,
+            [self = this->shared_from_this()](error_code e, std::size_t) { self->on_read(e); });
+    }
+
+    void on_read(error_code ec) {
+        if (state_ == State::Closed) return;
+        timer_.cancel();
+        if (ec) {
+            if (ec == http::error::header_limit) {
+                return fail(431, "request_header_fields_too_large",
+                            "the request headers are larger than 8 KiB");
+            }
+            if (ec == http::error::body_limit) {
+                return fail(413, "payload_too_large", "the request body is too large");
+            }
+            if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
+                !is_http_parse_error(ec)) {
+                return close();  // the client went away, or a socket error / timeout
+            }
+            return fail(400, "invalid", "malformed HTTP request");
+        }
+        const auto& m = parser_->get();
+        const std::string_view target = m.target();
+        if (target.empty() || target.front() != '/') {
+            return fail(400, "invalid", "the request target must be an absolute path");
+        }
+        request_.method = m.method_string();
+        request_.target = target;
+        const auto q = target.find('?');
+        request_.path = target.substr(0, q);
+        request_.query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+        // "//latest/..." from Java's string concatenation means "/latest/...".
+        while (request_.path.size() > 1 && request_.path[1] == '/') request_.path.remove_prefix(1);
+        request_.headers.clear();
+        for (const auto& field : m)
+            request_.headers.emplace_back(field.name_string(), field.value());
+        request_.body = m.body();
+        request_.version = m.version();
+        keep_alive_ = m.keep_alive();
+        head_only_ = request_.method == "HEAD";
+        state_ = State::Busy;
+        kind_ = Router::classify(request_, peer_);
+        ctx_->router.route(request_, peer_, [self = this->shared_from_this()](Reply r) {
+            self->send(std::move(r));
+        });
+    }
+
+    void fail(unsigned status, std::string_view code, std::string_view message) {
+        state_ = State::Busy;
+        kind_ = EndpointKind::Other;
+        keep_alive_ = false;
+        head_only_ = false;
+        Reply r = Reply::error(status, code, message);
+        r.close = true;
+        send(std::move(r));
+    }
+
+    void send(Reply reply) {
+        if (state_ != State::Busy) return;  // closed meanwhile, or a second call
+        reply_ = std::move(reply);
+        close_after_ = reply_.close || !keep_alive_ || ctx_->draining;
+        ctx_->metrics.count_request(kind_, reply_.status);
+
+        const std::string_view body = reply_.body();
+        head_.clear();
+        head_ += "HTTP/1.1 ";
+        append_number(head_, reply_.status);
+        head_.push_back(' ');
+        head_ += http::obsolete_reason(static_cast<http::status>(reply_.status));
+        head_ += "\r\nContent-Type: ";
+        head_ += reply_.type();
+        head_ += "\r\nContent-Length: ";
+        append_number(head_, body.size());
+        // Credentials must not be cached by anything in between; nothing is a page.
+        head_ += "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n";
+        head_ += reply_.extra_headers;
+        if (close_after_) head_ += "Connection: close\r\n";
+        head_ += "\r\n";
+
+        state_ = State::Writing;
+        arm(ctx_->limits.write_timeout);
+        const std::array<asio::const_buffer, 2> buffers{
+            asio::buffer(head_), head_only_ ? asio::const_buffer{} : asio::buffer(body)};
+        asio::async_write(
+            socket_, buffers,
+            [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); });
+    }
+
+    void on_write(error_code ec) {
+        if (state_ == State::Closed) return;
+        timer_.cancel();
+        reply_ = Reply{};  // releases the credentials the body pointed into
+        if (ec) return close();
+        if (close_after_) return linger();
+        read_next();
+    }
+
+    // Half-close and discard what the client still sends for a moment, so our last reply
+    // reaches it instead of being destroyed by a reset.
+    void linger() {
+        state_ = State::Lingering;
+        parser_.reset();
+        error_code ignored;
+        socket_.shutdown(Socket::shutdown_send, ignored);
+        arm(kLinger);
+        discard();
+    }
+
+    void discard() {
+        buffer_.consume(buffer_.size());
+        socket_.async_read_some(buffer_.prepare(1024),
+                                [self = this->shared_from_this()](error_code ec, std::size_t n) {
+                                    if (self->state_ == State::Closed) return;
+                                    self->lingered_ += n;
+                                    if (ec || self->lingered_ > kLingerBytes) return self->close();
+                                    self->discard();
+                                });
+    }
+
+    void close() {
+        if (state_ == State::Closed) return;
+        state_ = State::Closed;
+        error_code ignored;
+        timer_.cancel();
+        socket_.shutdown(Socket::shutdown_both, ignored);
+        socket_.close(ignored);
+    }
+
+    std::shared_ptr<ServerContext> ctx_;
+    Socket socket_;
+    PeerInfo peer_;  // before buffer_: its size depends on the transport
+    asio::steady_timer timer_;
+    boost::beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    Request request_;
+    Reply reply_;
+    std::string head_;
+    State state_ = State::Idle;
+    EndpointKind kind_ = EndpointKind::Other;
+    bool keep_alive_ = true;
+    bool head_only_ = false;
+    bool close_after_ = false;
+    std::size_t lingered_ = 0;
+};
+
+}  // namespace
+
+void start_session(const std::shared_ptr<ServerContext>& ctx, asio::ip::tcp::socket socket,
+                   PeerInfo peer) {
+    std::make_shared<Session<asio::ip::tcp::socket>>(ctx, std::move(socket), std::move(peer))
+        ->start();
+}
+
+void start_session(const std::shared_ptr<ServerContext>& ctx,
+                   asio::local::stream_protocol::socket socket, PeerInfo peer) {
+    std::make_shared<Session<asio::local::stream_protocol::socket>>(ctx, std::move(socket),
+                                                                    std::move(peer))
+        ->start();
+}
+
+}  // namespace ssocred::serve

@@ -1,0 +1,149 @@
+// EndpointTokens: the main token file, scoped tokens, persistence (hashes only), files.
+#include <sys/stat.h>
+
+#include "serve/endpoint_tokens.hpp"
+#include "serve_test_support.hpp"
+#include "store/atomic_file.hpp"
+
+namespace ssocred::serve::test {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+class TokensTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        char tmpl[] = "/tmp/ssocred-tokens-XXXXXX";
+        ASSERT_NE(::mkdtemp(tmpl), nullptr);
+        dir = fs::path(tmpl) / "state";
+    }
+    void TearDown() override {
+        std::error_code ec;
+        fs::remove_all(dir.parent_path(), ec);
+    }
+    std::unique_ptr<EndpointTokens> open() {
+        auto t = EndpointTokens::open(dir, clock);
+        EXPECT_TRUE(t.has_value());
+        return t ? std::move(*t) : nullptr;
+    }
+    static unsigned mode(const fs::path& p) {
+        struct stat st {};
+        ::stat(p.c_str(), &st);
+        return st.st_mode & 0777;
+    }
+    fs::path dir;
+    ManualClock clock{std::chrono::system_clock::now()};
+};
+
+TEST_F(TokensTest, MainTokenCreatedPrivateAndReused) {
+    auto t = open();
+    const std::string value = t->main_token().reveal();
+    EXPECT_EQ(value.size(), 64u);  // 256 bits, hex
+    for (char c : value) EXPECT_TRUE(std::isxdigit(static_cast<unsigned char>(c)));
+    auto file = read_file(t->main_token_file());
+    ASSERT_TRUE(file);
+    EXPECT_EQ(*file, value);  // no trailing newline
+    EXPECT_EQ(mode(t->main_token_file()), 0600u);
+    EXPECT_EQ(mode(dir), 0700u);
+    t.reset();
+    EXPECT_EQ(open()->main_token().reveal(), value);
+}
+
+TEST_F(TokensTest, HandEditedNewlineIsStripped) {
+    { auto t = open(); }
+    const std::string v(64, 'b');
+    ASSERT_TRUE(write_file_atomic(dir / "endpoint-token", v + "\n"));
+    auto t = open();
+    EXPECT_EQ(t->main_token().reveal(), v);
+    EXPECT_EQ(*read_file(dir / "endpoint-token"), v);
+}
+
+TEST_F(TokensTest, MainTokenReachesEveryRole) {
+    auto t = open();
+    auto g = t->authenticate(t->main_token().reveal());
+    ASSERT_TRUE(g);
+    EXPECT_TRUE(g->all_roles);
+    EXPECT_TRUE(grant_allows(*g, role("1", "X")));
+    EXPECT_FALSE(t->authenticate(""));
+    EXPECT_FALSE(t->authenticate("nope"));
+}
+
+TEST_F(TokensTest, ScopedMintListRevokePersist) {
+    auto t = open();
+    auto m = t->mint(role("111111111111", "Dev"), 3600s, false, "ci job");
+    ASSERT_TRUE(m);
+    const std::string value = m->token.reveal();
+    EXPECT_FALSE(m->info.token_file);
+    auto g = t->authenticate(value);
+    ASSERT_TRUE(g);
+    EXPECT_FALSE(g->all_roles);
+    EXPECT_EQ(g->id, m->info.id);
+    EXPECT_TRUE(grant_allows(*g, role("111111111111", "Dev")));
+    EXPECT_FALSE(grant_allows(*g, role("111111111111", "Admin")));
+    ASSERT_EQ(t->list().size(), 1u);
+    EXPECT_EQ(t->list()[0].label, "ci job");
+
+    // On disk: the hash, never the value; 0600.
+    const auto registry = read_file(dir / "endpoint-tokens.json");
+    ASSERT_TRUE(registry);
+    EXPECT_EQ(registry->find(value), std::string::npos);
+    EXPECT_EQ(mode(dir / "endpoint-tokens.json"), 0600u);
+
+    // Survives a restart.
+    t.reset();
+    t = open();
+    ASSERT_TRUE(t->authenticate(value));
+    ASSERT_EQ(t->list().size(), 1u);
+
+    ASSERT_TRUE(t->revoke(m->info.id));
+    EXPECT_FALSE(t->authenticate(value));
+    EXPECT_TRUE(t->list().empty());
+    EXPECT_EQ(t->revoke(m->info.id).error().code, ErrorCode::NotFound);
+    t.reset();
+    EXPECT_FALSE(open()->authenticate(value));
+}
+
+TEST_F(TokensTest, ScopedExpiry) {
+    auto t = open();
+    auto m = t->mint(role("1", "R"), 60s, false, "");
+    ASSERT_TRUE(m);
+    EXPECT_TRUE(t->authenticate(m->token.reveal()));
+    clock.advance(60s);
+    EXPECT_FALSE(t->authenticate(m->token.reveal()));
+    EXPECT_TRUE(t->list().empty());
+    EXPECT_FALSE(t->mint(role("1", "R"), 0s, false, ""));
+    EXPECT_FALSE(t->mint(role("", "R"), std::nullopt, false, ""));
+}
+
+TEST_F(TokensTest, FileTokensAndRotation) {
+    auto t = open();
+    auto m = t->mint(role("1", "R"), std::nullopt, true, "container");
+    ASSERT_TRUE(m);
+    ASSERT_TRUE(m->info.token_file);
+    const fs::path f = *m->info.token_file;
+    EXPECT_EQ(f, dir / "tokens" / m->info.id);
+    EXPECT_EQ(*read_file(f), m->token.reveal());  // no trailing newline
+    EXPECT_EQ(mode(f), 0600u);
+    for (char c : m->token.reveal()) EXPECT_TRUE(c > 0x20 && c < 0x7f);
+
+    const std::string old_value = m->token.reveal();
+    ASSERT_TRUE(t->rotate_files(30s));
+    const std::string new_value = *read_file(f);
+    EXPECT_NE(new_value, old_value);
+    EXPECT_TRUE(t->authenticate(new_value));
+    EXPECT_TRUE(t->authenticate(old_value));  // grace
+    clock.advance(31s);
+    EXPECT_FALSE(t->authenticate(old_value));
+    EXPECT_TRUE(t->authenticate(new_value));
+
+    // After a restart the value is read back from the file.
+    t.reset();
+    t = open();
+    EXPECT_TRUE(t->authenticate(new_value));
+    ASSERT_TRUE(t->revoke(m->info.id));
+    EXPECT_FALSE(fs::exists(f));
+}
+
+}  // namespace
+}  // namespace ssocred::serve::test
