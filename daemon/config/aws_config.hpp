@@ -1,0 +1,96 @@
+// The SSO-relevant model of the AWS shared config file (PROTOCOLS.md §7) and the botocore
+// rules that turn a profile into an SSO session and a role.
+//
+// A *session id* is the `[sso-session NAME]` name, or, for a legacy profile (start URL in the
+// profile, no `sso_session`), the start URL exactly as configured — the same strings the AWS
+// CLI hashes for its token cache file name (§6.1).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ssocred/credentials.hpp"
+#include "ssocred/expected.hpp"
+
+namespace ssocred::config {
+
+struct SsoSessionConfig {
+    std::string name;
+    std::string start_url;
+    std::string region;
+    std::vector<std::string> registration_scopes;  // empty when not configured
+};
+
+struct ProfileConfig {
+    std::string name;
+    std::string sso_session;
+    std::string sso_start_url;
+    std::string sso_region;
+    std::string sso_account_id;
+    std::string sso_role_name;
+    std::string region;
+    std::string services;      // name of a [services NAME] section
+    std::string endpoint_url;  // profile-level endpoint override
+    bool ignore_configured_endpoint_urls = false;
+};
+
+// [services NAME]: service key ("sso_oidc", "sso") -> its nested settings ("endpoint_url").
+struct ServicesConfig {
+    std::string name;
+    std::map<std::string, std::map<std::string, std::string>> services;
+};
+
+struct AwsConfig {
+    std::filesystem::path source;  // empty when parsed from a string
+    std::map<std::string, ProfileConfig> profiles;
+    std::map<std::string, SsoSessionConfig> sso_sessions;
+    std::map<std::string, ServicesConfig> services;
+};
+
+// Splits `sso_registration_scopes` the way the CLI does: on ',', trimmed, empties dropped.
+std::vector<std::string> parse_scopes(std::string_view text);
+
+Expected<AwsConfig> parse_aws_config(std::string_view text, std::string_view file_name);
+// A missing file is an empty config (the daemon can run before `aws configure sso`).
+Expected<AwsConfig> load_aws_config(const std::filesystem::path& path);
+
+// One SSO session ssocred can log in to.
+struct SsoSessionInfo {
+    std::string id;  // sso-session name, or the start URL of legacy profiles
+    std::string start_url;
+    std::string region;
+    std::vector<std::string> registration_scopes;
+    bool legacy = false;  // legacy sessions have no refresh token and use the device flow
+    // The profile whose `services` / `endpoint_url` apply to this session's upstream calls:
+    // $AWS_PROFILE when it uses this session, else the first (by name) profile that does.
+    // Empty when no profile references the session.
+    std::string endpoint_profile;
+};
+
+struct SsoSessionList {
+    std::vector<SsoSessionInfo> sessions;  // named sessions first, then legacy ones
+    // Sections that could not become a session (missing start URL or region, conflicting
+    // legacy profiles). Not fatal: one bad section should not stop the others.
+    std::vector<std::string> warnings;
+};
+
+// `aws_profile` is the value of $AWS_PROFILE (may be empty).
+SsoSessionList list_sso_sessions(const AwsConfig& config, std::string_view aws_profile = {});
+
+struct ResolvedProfile {
+    std::string session_id;
+    RoleRef role;        // role.session == session_id
+    std::string region;  // the profile's `region`, else the SSO region
+    std::string sso_region;
+};
+
+// botocore's SSOProvider rules: the profile needs sso_account_id and sso_role_name; with
+// sso_session the [sso-session] must exist and a key set in both places must agree; without
+// it, sso_start_url and sso_region must be in the profile. NotFound for an unknown profile or
+// a profile without SSO settings; Invalid for a broken one.
+Expected<ResolvedProfile> resolve_profile(const AwsConfig& config, std::string_view profile);
+
+}  // namespace ssocred::config
