@@ -20,15 +20,15 @@ namespace ssocred {
 // change, so that serving a cached credential allocates nothing per request.
 struct ServedCredentials {
     RoleCredentials credentials;
-    std::string container_json;      // DESIGN.md container 200 body
-    std::string imds_json;           // IMDS security-credentials/{role} body ("Code":"Success", ...)
+    std::string container_json;  // DESIGN.md container 200 body
+    std::string imds_json;       // IMDS security-credentials/{role} body ("Code":"Success", ...)
     std::string imds_extended_json;  // same plus "AccountId"
 };
 using CredentialsPtr = std::shared_ptr<const ServedCredentials>;
 using CredentialsCallback = std::function<void(Expected<CredentialsPtr>)>;
 
 class CredentialSource {
-public:
+  public:
     virtual ~CredentialSource() = default;
 
     // Credentials for `role`, never expired. Errors: LoginRequired (503), NotFound (404),
@@ -49,7 +49,7 @@ public:
 // The seam between the credential engine and the SSO layer (daemon/sso).
 // Blocking and thread-safe: called on worker threads, never on the loop.
 class RoleCredentialFetcher {
-public:
+  public:
     virtual ~RoleCredentialFetcher() = default;
     // GetRoleCredentials with the session's access token. The implementation renews the
     // access token first when needed and, on a portal 401 with a token that should still be
