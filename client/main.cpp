@@ -1,8 +1,12 @@
-#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
 
-#include "ssocred/version.hpp"
+#include "cli.hpp"
 
-int main() {
-    std::printf("ssocred %s\n", ssocred::kVersion);
-    return 0;
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    const int rc = ssocred::cli::run(args, std::cout, std::cerr);
+    std::cout.flush();
+    return rc;
 }

@@ -1,0 +1,31 @@
+// `ssocred credential-process`: the AWS config's credential_process hook (PROTOCOLS.md
+// §6.4). stdout carries only the Version 1 JSON; any failure is one sentence on stderr.
+#include <ostream>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "json_util.hpp"
+
+namespace ssocred::cli {
+
+int cmd_credential_process(Context& ctx, const Args& args) {
+    std::string target = "/v1/credentials";
+    if (auto p = args.get("--profile")) target += "?profile=" + url_encode(*p);
+    auto creds = ctx.client().get(target);
+    if (!creds) return report(ctx, creds.error());
+
+    auto key = opt_str(*creds, "AccessKeyId");
+    auto secret = opt_str(*creds, "SecretAccessKey");
+    if (!key || !secret)
+        return report(
+            ctx, Error::make(ErrorCode::BadResponse, "ssocredd returned credentials without keys"));
+    // Rebuilt rather than passed through, so the output is exactly the documented shape.
+    json out = {{"Version", 1}, {"AccessKeyId", *key}, {"SecretAccessKey", *secret}};
+    if (auto t = opt_str(*creds, "SessionToken")) out["SessionToken"] = *t;
+    if (auto e = opt_str(*creds, "Expiration")) out["Expiration"] = *e;
+    if (auto a = opt_str(*creds, "AccountId")) out["AccountId"] = *a;
+    ctx.out << out.dump() << '\n';
+    return kExitOk;
+}
+
+}  // namespace ssocred::cli

@@ -1,0 +1,230 @@
+// `ssocred doctor`: checks that usually explain "my SDK gets no credentials", each with a
+// one-line fix. Exit 1 when any check fails (warnings do not fail).
+#include <arpa/inet.h>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <ostream>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ssocred/paths.hpp"
+
+#include "aws_config_scan.hpp"
+#include "commands.hpp"
+#include "context.hpp"
+#include "fd.hpp"
+#include "json_util.hpp"
+
+namespace ssocred::cli {
+namespace {
+
+enum class Level { Ok, Warn, Fail };
+
+struct Check {
+    std::string name;
+    Level level;
+    std::string detail;
+    std::string fix;
+};
+
+const char* level_name(Level l) {
+    switch (l) {
+        case Level::Ok:
+            return "ok";
+        case Level::Warn:
+            return "warn";
+        case Level::Fail:
+            return "fail";
+    }
+    return "?";
+}
+
+bool env_set(const char* name) {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0';
+}
+
+// TCP connect with a short timeout: is the daemon's HTTP listener reachable from here?
+Status tcp_connect(const std::string& address, int port) {
+    sockaddr_storage ss{};
+    socklen_t len = 0;
+    int family = AF_INET;
+    if (auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
+        inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(static_cast<uint16_t>(port));
+        len = sizeof(sockaddr_in);
+    } else if (auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
+               inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(static_cast<uint16_t>(port));
+        len = sizeof(sockaddr_in6);
+        family = AF_INET6;
+    } else {
+        return Error::make(ErrorCode::Invalid, "not an IP address: " + address);
+    }
+    UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!fd) return Error::make(ErrorCode::Io, std::strerror(errno));
+    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) == 0) return ok();
+    if (errno != EINPROGRESS) return Error::make(ErrorCode::Network, std::strerror(errno));
+    pollfd p{fd.get(), POLLOUT, 0};
+    if (::poll(&p, 1, 2000) <= 0) return Error::make(ErrorCode::Timeout, "timed out");
+    int err = 0;
+    socklen_t el = sizeof err;
+    ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &el);
+    if (err != 0) return Error::make(ErrorCode::Network, std::strerror(err));
+    return ok();
+}
+
+void check_environment(std::vector<Check>& checks) {
+    std::vector<std::string> shadowing;
+    for (const char* v : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                          "AWS_PROFILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"})
+        if (env_set(v)) shadowing.emplace_back(v);
+    if (shadowing.empty()) {
+        checks.push_back({"environment", Level::Ok, "no variable shadows ssocredd", ""});
+    } else {
+        std::string list;
+        for (const auto& s : shadowing) list += (list.empty() ? "" : " ") + s;
+        checks.push_back({"environment", Level::Warn, list + " set: SDKs use it before ssocredd",
+                          "unset " + list + "   (or eval \"$(ssocred env)\")"});
+    }
+    if (env_set("AWS_CONTAINER_AUTHORIZATION_TOKEN") &&
+        env_set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"))
+        checks.push_back(
+            {"container token", Level::Warn,
+             "both AWS_CONTAINER_AUTHORIZATION_TOKEN and _FILE are set; SDKs disagree which wins",
+             "unset one of them (eval \"$(ssocred env)\" sets exactly one)"});
+}
+
+void check_config(std::vector<Check>& checks) {
+    const auto path = paths::aws_config_file();
+    auto sections = scan_config_file(path);
+    if (!sections) {
+        checks.push_back({"aws config", Level::Fail, sections.error().message,
+                          "create it with `aws configure sso` or set AWS_CONFIG_FILE"});
+        return;
+    }
+    const auto n_sessions = sections->sso_sessions.size();
+    const auto n_profiles = sections->profiles.size();
+    checks.push_back(
+        {"aws config", n_sessions + n_profiles == 0 ? Level::Warn : Level::Ok,
+         path.string() + ": " + std::to_string(n_sessions) + " sso-session(s), " +
+             std::to_string(n_profiles) + " profile(s)",
+         n_sessions + n_profiles == 0 ? "add an [sso-session] with `aws configure sso`" : ""});
+}
+
+void check_daemon(const Context& ctx, std::vector<Check>& checks) {
+    ControlClient client = ctx.client();
+    auto health = client.send("GET", "/healthz", std::nullopt);
+    if (!health) {
+        const bool down = health.error().upstream_type == kDaemonNotRunning;
+        checks.push_back({"daemon", Level::Fail,
+                          down ? "nothing listens on " + ctx.socket_path() : health.error().message,
+                          down ? "systemctl --user start ssocredd.socket   (or: ssocredd &)"
+                               : "check the socket path and its owner"});
+        return;
+    }
+    checks.push_back({"daemon", Level::Ok, "reachable at " + ctx.socket_path(), ""});
+    const bool healthy = health->status == 200;
+    checks.push_back({"health", healthy ? Level::Ok : Level::Fail,
+                      healthy ? "/healthz answered ok"
+                              : "/healthz answered HTTP " + std::to_string(health->status),
+                      healthy ? "" : "see `journalctl --user -u ssocredd`"});
+
+    if (auto status = client.get("/v1/status")) {
+        const auto& sessions = arr(*status, "sessions");
+        int logged_in = 0;
+        std::string needing;
+        long long max_skew = 0;
+        for (const auto& s : sessions) {
+            if (str(s, "state") == "logged_in")
+                ++logged_in;
+            else
+                needing += (needing.empty() ? "" : ", ") + str(s, "name");
+            max_skew = std::max<long long>(max_skew, std::llabs(num(s, "clock_skew_seconds")));
+        }
+        if (sessions.empty())
+            checks.push_back({"login", Level::Fail, "no SSO session is configured",
+                              "add an [sso-session] with `aws configure sso-session`"});
+        else if (logged_in == 0)
+            checks.push_back(
+                {"login", Level::Fail, "not logged in (" + needing + ")", "ssocred login"});
+        else if (!needing.empty())
+            checks.push_back({"login", Level::Warn, "not logged in: " + needing,
+                              "ssocred login --sso-session NAME"});
+        else
+            checks.push_back(
+                {"login", Level::Ok, std::to_string(logged_in) + " session(s) logged in", ""});
+        if (max_skew > 60)
+            checks.push_back({"clock", Level::Warn,
+                              "local clock is " + std::to_string(max_skew) + "s off AWS's",
+                              "enable time sync: timedatectl set-ntp true"});
+        else
+            checks.push_back(
+                {"clock", Level::Ok, "within " + std::to_string(max_skew) + "s of AWS", ""});
+        if (!member(*status, "active").is_object())
+            checks.push_back({"active role", Level::Warn,
+                              "none selected: /v1/credentials has no role", "ssocred use PROFILE"});
+    } else {
+        checks.push_back(
+            {"status", Level::Fail, status.error().message, "see `journalctl --user -u ssocredd`"});
+    }
+
+    if (auto endpoint = client.get("/v1/endpoint")) {
+        const auto& http = arr(*endpoint, "http");
+        if (http.empty())
+            checks.push_back({"endpoint", Level::Fail, "ssocredd has no HTTP listener",
+                              "start ssocredd with --listen 127.0.0.1:0"});
+        for (const auto& l : http) {
+            const std::string addr = str(l, "address");
+            const int port = static_cast<int>(num(l, "port"));
+            const std::string where = addr + ":" + std::to_string(port);
+            if (auto c = tcp_connect(addr, port))
+                checks.push_back({"endpoint", Level::Ok, where + " accepts connections", ""});
+            else
+                checks.push_back({"endpoint", Level::Fail, where + ": " + c.error().message,
+                                  "check a firewall, or restart ssocredd"});
+        }
+    } else {
+        checks.push_back({"endpoint", Level::Fail, endpoint.error().message, ""});
+    }
+}
+
+}  // namespace
+
+int cmd_doctor(Context& ctx, const Args&) {
+    std::vector<Check> checks;
+    check_daemon(ctx, checks);
+    check_environment(checks);
+    check_config(checks);
+
+    bool failed = false;
+    for (const auto& c : checks) failed = failed || c.level == Level::Fail;
+    if (ctx.global.json) {
+        json list = json::array();
+        for (const auto& c : checks)
+            list.push_back({{"name", c.name},
+                            {"status", level_name(c.level)},
+                            {"detail", c.detail},
+                            {"fix", c.fix.empty() ? json(nullptr) : json(c.fix)}});
+        print_json(ctx.out, {{"ok", !failed}, {"checks", list}});
+        return failed ? kExitFailure : kExitOk;
+    }
+    const Style& st = ctx.style;
+    Table t({});
+    for (const auto& c : checks) {
+        std::string mark = c.level == Level::Ok     ? st.green("ok")
+                           : c.level == Level::Warn ? st.yellow("warn")
+                                                    : st.red("fail");
+        t.add({mark, c.name, c.detail});
+        if (!c.fix.empty()) t.add({"", "", st.dim("fix: " + c.fix)});
+    }
+    t.print(ctx.out, st);
+    return failed ? kExitFailure : kExitOk;
+}
+
+}  // namespace ssocred::cli

@@ -1,0 +1,57 @@
+// `ssocred env`: prints the exports that point SDKs at ssocredd, for eval by a shell.
+// Secrets printed here are the point of the command (the endpoint token).
+#include <ostream>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "env_source.hpp"
+#include "shell.hpp"
+
+namespace ssocred::cli {
+
+int cmd_env(Context& ctx, const Args& args) {
+    EnvRequest req;
+    req.imds = args.has("--imds");
+    req.container = args.has("--container");
+    req.token_file = args.has("--token-file");
+    req.profile = args.get("--profile");
+    Shell shell = default_shell();
+    if (auto s = args.get("--shell")) shell = *shell_from_name(*s);
+
+    std::string label = "env";
+    if (req.container) label += " --container";
+    if (req.profile) label += " --profile " + *req.profile;
+    auto prepared = prepare_env(ctx.client(), req, label, process_env());
+    if (!prepared) return report(ctx, prepared.error());
+
+    for (const auto& w : prepared->plan.warnings) ctx.err << "ssocred: warning: " << w << '\n';
+    if (ctx.stderr_tty)
+        for (const auto& n : prepared->plan.notes) ctx.err << "ssocred: " << n << '\n';
+
+    if (ctx.global.json) {
+        json set = json::object();
+        json unset = json::array();
+        for (const auto& op : prepared->plan.ops) {
+            if (op.value)
+                set[op.name] = *op.value;
+            else
+                unset.push_back(op.name);
+        }
+        json out = {{"set", set}, {"unset", unset}};
+        if (prepared->minted) out["token_id"] = prepared->minted->id;
+        print_json(ctx.out, out);
+        return kExitOk;
+    }
+    ctx.out << render_ops(shell, prepared->plan.ops);
+    if (ctx.stdout_tty) {
+        // Only on a terminal: a comment inside `eval (ssocred env)` output could swallow
+        // the lines after it in fish.
+        ctx.out << (shell == Shell::Fish ? "# Apply with: ssocred env | source\n"
+                    : shell == Shell::PowerShell
+                        ? "# Apply with: ssocred env | Out-String | Invoke-Expression\n"
+                        : "# Apply with: eval \"$(ssocred env)\"\n");
+    }
+    return kExitOk;
+}
+
+}  // namespace ssocred::cli

@@ -1,0 +1,132 @@
+// `ssocred exec`: runs a command with the environment `ssocred env` would print, forwards
+// signals to it and exits with its status. A scoped token minted for the run (--profile)
+// is revoked when the command ends.
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <ostream>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "env_source.hpp"
+#include "fd.hpp"
+#include "process.hpp"
+
+namespace ssocred::cli {
+namespace {
+
+constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+volatile sig_atomic_t g_child = 0;
+
+void forward(int sig, siginfo_t* info, void*) {
+    // Keys typed at the terminal (Ctrl-C, Ctrl-\) already reach the child, which is in
+    // our foreground process group; forwarding those would deliver them twice. The
+    // kernel marks them SI_KERNEL; kill(1)/systemd send SI_USER or SI_QUEUE.
+    if (info != nullptr && info->si_code == SI_KERNEL) return;
+    if (g_child > 0) ::kill(static_cast<pid_t>(g_child), sig);
+}
+
+class ForwardSignals {
+  public:
+    ForwardSignals() {
+        for (int sig : kForwarded) {
+            struct sigaction sa {};
+            sa.sa_sigaction = forward;
+            sa.sa_flags = SA_SIGINFO | SA_RESTART;
+            sigemptyset(&sa.sa_mask);
+            struct sigaction old {};
+            ::sigaction(sig, &sa, &old);
+            previous_.emplace_back(sig, old);
+        }
+    }
+    ~ForwardSignals() {
+        for (auto& [sig, old] : previous_) ::sigaction(sig, &old, nullptr);
+        g_child = 0;
+    }
+    ForwardSignals(const ForwardSignals&) = delete;
+    ForwardSignals& operator=(const ForwardSignals&) = delete;
+
+  private:
+    std::vector<std::pair<int, struct sigaction>> previous_;
+};
+
+}  // namespace
+
+int cmd_exec(Context& ctx, const Args& args) {
+    EnvRequest req;
+    req.imds = args.has("--imds");
+    req.profile = args.get("--profile");
+    const std::string label = "exec" + (req.profile ? " --profile " + *req.profile : "");
+    ControlClient client = ctx.client();
+    auto prepared = prepare_env(client, req, label, process_env());
+    if (!prepared) return report(ctx, prepared.error());
+    for (const auto& w : prepared->plan.warnings) ctx.err << "ssocred: warning: " << w << '\n';
+
+    // Revoke the run's scoped token on every path out of here.
+    struct Revoke {
+        const ControlClient& client;
+        std::optional<std::string> id;
+        ~Revoke() {
+            if (id) (void)client.call("DELETE", "/v1/tokens/" + url_encode(*id));
+        }
+    } revoke{client, prepared->minted ? std::optional(prepared->minted->id) : std::nullopt};
+
+    std::vector<std::string> argv = args.positional();
+    std::vector<char*> cargv;
+    for (auto& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+
+    // A close-on-exec pipe tells the parent whether execvp succeeded (and its errno).
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        return report(
+            ctx, Error::make(ErrorCode::Io, std::string("pipe failed: ") + std::strerror(errno)));
+    UniqueFd status_read(fds[0]);
+    UniqueFd status_write(fds[1]);
+
+    ctx.out.flush();
+    ctx.err.flush();
+    ForwardSignals forwarding;
+    const pid_t pid = ::fork();
+    if (pid < 0)
+        return report(
+            ctx, Error::make(ErrorCode::Io, std::string("fork failed: ") + std::strerror(errno)));
+    if (pid == 0) {
+        // Child: default signal dispositions, the planned environment, then exec.
+        for (int sig : kForwarded) ::signal(sig, SIG_DFL);
+        for (const auto& op : prepared->plan.ops) {
+            if (op.value)
+                ::setenv(op.name.c_str(), op.value->c_str(), 1);
+            else
+                ::unsetenv(op.name.c_str());
+        }
+        ::execvp(cargv[0], cargv.data());
+        const int e = errno;
+        [[maybe_unused]] auto n = ::write(status_write.get(), &e, sizeof e);
+        ::_exit(127);
+    }
+    g_child = pid;
+    status_write.reset();
+
+    int exec_errno = 0;
+    ssize_t got;
+    do {
+        got = ::read(status_read.get(), &exec_errno, sizeof exec_errno);
+    } while (got < 0 && errno == EINTR);
+
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (got == static_cast<ssize_t>(sizeof exec_errno)) {
+        ctx.err << "ssocred: cannot run " << argv[0] << ": " << std::strerror(exec_errno) << '\n';
+        return exec_errno == ENOENT ? 127 : 126;  // as shells report it
+    }
+    return shell_status(status);
+}
+
+}  // namespace ssocred::cli

@@ -1,0 +1,221 @@
+#include "commands.hpp"
+
+#include <ostream>
+
+#include "output.hpp"
+
+namespace ssocred::cli {
+
+const std::vector<CommandSpec>& commands() {
+    static const FlagSpec kSession{"--sso-session", "NAME", "the [sso-session NAME] to use"};
+    static const std::vector<CommandSpec> table = {
+        {"login",
+         "log in to AWS IAM Identity Center",
+         "[--sso-session NAME | --profile P] [--no-browser] [--use-device-code]",
+         "Starts a login in ssocredd, opens the sign-in page in a browser and waits until\n"
+         "the login completes. Ctrl-C cancels it.",
+         {kSession,
+          {"--profile", "P", "log in to the session of this AWS config profile"},
+          {"--no-browser", "", "print the URL instead of opening a browser"},
+          {"--use-device-code", "", "use the device-code flow (sign in on any device)"}},
+         0,
+         0,
+         true,
+         false,
+         {{"--sso-session", "--profile"}},
+         cmd_login},
+        {"logout",
+         "log out and forget a session's tokens",
+         "[--sso-session NAME | --all]",
+         "Logs out of the session (the default one unless named) and wipes its tokens.",
+         {kSession, {"--all", "", "log out of every session"}},
+         0,
+         0,
+         true,
+         false,
+         {{"--sso-session", "--all"}},
+         cmd_logout},
+        {"list",
+         "list accounts and roles",
+         "[--sso-session NAME] [--refresh]",
+         "Lists the accounts and roles the session can use; the active role is marked *.",
+         {kSession, {"--refresh", "", "ask AWS again instead of using the 5-minute cache"}},
+         0,
+         0,
+         true,
+         false,
+         {},
+         cmd_list},
+        {"use",
+         "show or select the active role",
+         "[PROFILE | ACCOUNT_ID/ROLE_NAME | --pick] [--sso-session NAME]",
+         "Selects the role /v1/credentials and IMDS serve. Without an argument, shows the\n"
+         "active role. --pick chooses interactively (type to filter, arrows, Enter, Esc).",
+         {kSession, {"--pick", "", "choose from a list (needs a terminal)"}},
+         0,
+         1,
+         true,
+         false,
+         {},
+         cmd_use},
+        {"status",
+         "show the daemon's state",
+         "",
+         "Shows the daemon's version and uptime, endpoints, sessions, the active role, when\n"
+         "tokens and credentials expire and renew, and recent errors.",
+         {},
+         0,
+         0,
+         true,
+         false,
+         {},
+         cmd_status},
+        {"env",
+         "print shell commands that point AWS SDKs at ssocredd",
+         "[--imds] [--profile P] [--container] [--token-file] [--shell SHELL]",
+         "Prints the variables an SDK needs; apply them with\n"
+         "  eval \"$(ssocred env)\"                      (sh, bash, zsh)\n"
+         "  ssocred env --shell fish | source\n"
+         "  ssocred env --shell powershell | Out-String | Invoke-Expression\n"
+         "Variables that would shadow ssocredd (static keys, AWS_PROFILE) are unset.",
+         {{"--imds", "", "use the EC2 instance-metadata endpoint instead"},
+          {"--profile", "P", "a token scoped to this profile's role"},
+          {"--container", "", "for a container: 169.254.170.2 and a scoped token file"},
+          {"--token-file", "", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE instead of the value"},
+          {"--shell",
+           "SHELL",
+           "output syntax (default: from $SHELL)",
+           {"sh", "bash", "zsh", "fish", "powershell", "pwsh"}}},
+         0,
+         0,
+         true,
+         false,
+         {{"--imds", "--profile"}, {"--imds", "--token-file"}},
+         cmd_env},
+        {"tokens",
+         "list or revoke endpoint tokens",
+         "[list | revoke ID]",
+         "Lists the scoped endpoint tokens (never their values) or revokes one.",
+         {},
+         0,
+         2,
+         true,
+         false,
+         {},
+         cmd_tokens},
+        {"exec",
+         "run a command with the environment of `ssocred env`",
+         "[--profile P] [--imds] [--] COMMAND [ARGS...]",
+         "Runs COMMAND with the variables `ssocred env` prints, forwards signals to it and\n"
+         "exits with its status. With --profile a scoped token is minted for the run and\n"
+         "revoked when it ends.",
+         {{"--profile", "P", "a token scoped to this profile's role"},
+          {"--imds", "", "use the EC2 instance-metadata endpoint instead"}},
+         1,
+         static_cast<std::size_t>(-1),
+         false,
+         true,
+         {{"--imds", "--profile"}},
+         cmd_exec},
+        {"credential-process",
+         "print credentials for the AWS config credential_process",
+         "[--profile P]",
+         "Prints credential_process JSON (Version 1). In ~/.aws/config:\n"
+         "  credential_process = ssocred credential-process --profile NAME",
+         {{"--profile", "P", "this profile's role instead of the active role"}},
+         0,
+         0,
+         false,
+         false,
+         {},
+         cmd_credential_process},
+        {"container-setup",
+         "add 169.254.170.2 to the container bridge (root)",
+         "[--bridge IFACE] [--undo]",
+         "Adds (or with --undo removes) 169.254.170.2/32 on the docker bridge so containers\n"
+         "reach ssocredd at the address every SDK accepts. Needs root. Not persistent across\n"
+         "reboots.",
+         {{"--bridge", "IFACE", "the bridge interface (default docker0)"},
+          {"--undo", "", "remove the address"}},
+         0,
+         0,
+         false,
+         false,
+         {},
+         cmd_container_setup},
+        {"doctor",
+         "check the set-up and say how to fix problems",
+         "",
+         "Checks the daemon, login, clock, environment variables, AWS config and endpoint.\n"
+         "Exits 1 when a check fails.",
+         {},
+         0,
+         0,
+         true,
+         false,
+         {},
+         cmd_doctor},
+        {"completion",
+         "print a shell completion script",
+         "bash|zsh|fish",
+         "  bash: source <(ssocred completion bash)\n"
+         "  zsh:  ssocred completion zsh > \"${fpath[1]}/_ssocred\"\n"
+         "  fish: ssocred completion fish > ~/.config/fish/completions/ssocred.fish",
+         {},
+         1,
+         1,
+         false,
+         false,
+         {},
+         cmd_completion},
+        {"help", "show help for a command", "[COMMAND]", "", {}, 0, 1, false, false, {}, cmd_help},
+    };
+    return table;
+}
+
+void print_overview(std::ostream& out) {
+    out << "ssocred — the client of ssocredd, a credential daemon for AWS IAM Identity Center\n\n"
+           "Usage: ssocred [--socket PATH] [--json] [--no-color] COMMAND [ARGS]\n\n"
+           "Commands:\n";
+    Table t({});
+    for (const auto& c : commands()) t.add({std::string(c.name), std::string(c.summary)});
+    t.print(out, Style{}, 2);
+    out << "\nGlobal flags:\n";
+    Table g({});
+    g.add({"--socket PATH",
+           "the control socket (default $SSOCRED_SOCKET or "
+           "$XDG_RUNTIME_DIR/ssocred/ssocredd.sock)"});
+    g.add({"--json", "machine-readable output (commands that support it)"});
+    g.add({"--no-color", "no colour (also NO_COLOR=1)"});
+    g.add({"--version", "print the version"});
+    g.add({"-h, --help", "help; `ssocred help COMMAND` for one command"});
+    g.print(out, Style{}, 2);
+    out << "\nExit codes: 0 ok, 1 failure, 2 usage error, 3 ssocredd not running.\n";
+}
+
+void print_command_help(std::ostream& out, const CommandSpec& cmd) {
+    out << "Usage: ssocred " << cmd.name;
+    if (!cmd.synopsis.empty()) out << ' ' << cmd.synopsis;
+    out << "\n\n" << cmd.summary << ".\n";
+    if (!cmd.description.empty()) out << '\n' << cmd.description << '\n';
+    if (!cmd.flags.empty() || cmd.supports_json) {
+        out << "\nFlags:\n";
+        Table t({});
+        for (const auto& f : cmd.flags) {
+            std::string name(f.name);
+            if (!f.metavar.empty()) name += " " + std::string(f.metavar);
+            std::string help(f.help);
+            if (!f.choices.empty()) {
+                help += " (";
+                for (std::size_t i = 0; i < f.choices.size(); ++i)
+                    help += (i ? "|" : "") + std::string(f.choices[i]);
+                help += ")";
+            }
+            t.add({name, help});
+        }
+        if (cmd.supports_json) t.add({"--json", "machine-readable output"});
+        t.print(out, Style{}, 2);
+    }
+}
+
+}  // namespace ssocred::cli

@@ -1,0 +1,36 @@
+#include "context.hpp"
+
+#include <ostream>
+
+#include "ssocred/paths.hpp"
+
+#include "commands.hpp"
+
+namespace ssocred::cli {
+
+std::string Context::socket_path() const {
+    if (global.socket) return *global.socket;
+    return paths::default_socket().string();
+}
+
+ControlClient Context::client() const {
+    return ControlClient(socket_path());
+}
+
+int exit_code_for(const Error& e) {
+    if (e.upstream_type == kDaemonNotRunning) return kExitDaemonDown;
+    return kExitFailure;
+}
+
+int report(Context& ctx, const Error& e) {
+    std::string message = e.message.empty() ? "something went wrong" : e.message;
+    ctx.err << "ssocred: " << message << '\n';
+    return exit_code_for(e);
+}
+
+int usage(Context& ctx, std::string_view command, const std::string& message) {
+    ctx.err << "ssocred: " << message << " (see `ssocred help " << command << "`)\n";
+    return kExitUsage;
+}
+
+}  // namespace ssocred::cli

@@ -1,0 +1,46 @@
+// What every command handler gets: its output streams, the global options, terminal
+// facts, and a way to reach the daemon. Also the exit codes and the one place where an
+// Error becomes a message on stderr plus an exit code.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "ssocred/expected.hpp"
+
+#include "args.hpp"
+#include "control_client.hpp"
+#include "output.hpp"
+
+namespace ssocred::cli {
+
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitFailure = 1,
+    kExitUsage = 2,
+    kExitDaemonDown = 3,
+    kExitInterrupted = 130,  // 128 + SIGINT, as shells report Ctrl-C
+};
+
+struct Context {
+    GlobalOptions global;
+    std::ostream& out;
+    std::ostream& err;
+    bool stdout_tty = false;
+    bool stderr_tty = false;
+    bool stdin_tty = false;
+    Style style;      // for `out`
+    Style err_style;  // for `err`
+
+    ControlClient client() const;
+    std::string socket_path() const;
+};
+
+// 3 when the daemon is not running, else 1.
+int exit_code_for(const Error& e);
+// Prints "ssocred: <message>" on stderr and returns exit_code_for(e).
+int report(Context& ctx, const Error& e);
+// A usage error inside a handler (after parsing): message plus a pointer to help; exit 2.
+int usage(Context& ctx, std::string_view command, const std::string& message);
+
+}  // namespace ssocred::cli

@@ -1,0 +1,232 @@
+#include "env_plan.hpp"
+
+#include <cstdlib>
+
+#include "control_client.hpp"
+#include "json_util.hpp"
+
+namespace ssocred::cli {
+namespace {
+
+// Variables that win over the container/IMDS providers in every SDK's chain (static keys
+// and a named profile), so they are unset; the aliases botocore still reads are included.
+constexpr std::string_view kShadowing[] = {
+    "AWS_ACCESS_KEY_ID",   "AWS_SECRET_ACCESS_KEY",     "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",  "AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+};
+
+bool is_loopback(std::string_view a) {
+    return a.rfind("127.", 0) == 0 || a == "::1" || a == "[::1]" || a == "localhost";
+}
+
+bool is_ipv6(std::string_view a) {
+    return a.find(':') != std::string_view::npos;
+}
+
+std::string host_for_url(std::string_view address) {
+    if (is_ipv6(address) && address.front() != '[') return "[" + std::string(address) + "]";
+    return std::string(address);
+}
+
+bool has_crlf(std::string_view s) {
+    return s.find_first_of("\r\n") != std::string_view::npos;
+}
+
+Error invalid(std::string message) {
+    return Error::make(ErrorCode::Invalid, std::move(message));
+}
+
+}  // namespace
+
+EndpointInfo EndpointInfo::from_json(const nlohmann::json& j) {
+    EndpointInfo e;
+    for (const auto& l : arr(j, "http"))
+        if (auto a = opt_str(l, "address"))
+            e.http.push_back({*a, static_cast<int>(num(l, "port"))});
+    e.token = opt_str(j, "token");
+    e.token_file = opt_str(j, "token_file");
+    e.region = opt_str(j, "region");
+    return e;
+}
+
+ScopedToken ScopedToken::from_json(const nlohmann::json& j) {
+    ScopedToken t;
+    t.id = str(j, "id");
+    t.token = opt_str(j, "token");
+    t.token_file = opt_str(j, "token_file");
+    const auto& role = member(j, "role");
+    t.account_id = str(role, "account_id");
+    t.role_name = str(role, "role_name");
+    return t;
+}
+
+EnvLookup process_env() {
+    return [](std::string_view name) -> std::optional<std::string> {
+        const char* v = std::getenv(std::string(name).c_str());
+        if (v == nullptr) return std::nullopt;
+        return std::string(v);
+    };
+}
+
+bool needs_scoped_token(const EnvRequest& req) {
+    return !req.imds && (req.profile.has_value() || req.container);
+}
+
+nlohmann::json scoped_token_request(const EnvRequest& req, const nlohmann::json& active,
+                                    std::string_view label) {
+    nlohmann::json body = nlohmann::json::object();
+    if (req.profile) {
+        body["profile"] = *req.profile;
+    } else {
+        body["account_id"] = str(active, "account_id");
+        body["role_name"] = str(active, "role_name");
+        if (auto s = opt_str(active, "session")) body["sso_session"] = *s;
+    }
+    // Containers read the token from a mounted file; docker cannot pass a rotating value.
+    body["file"] = req.container || req.token_file;
+    body["label"] = std::string(label);
+    return body;
+}
+
+std::string merge_no_proxy(const std::optional<std::string>& upper,
+                           const std::optional<std::string>& lower, std::string_view host) {
+    std::vector<std::string> items;
+    auto add = [&](std::string_view item) {
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (item.empty()) return;
+        for (const auto& existing : items)
+            if (existing == item) return;
+        items.emplace_back(item);
+    };
+    for (const auto* list : {&upper, &lower}) {
+        if (!*list) continue;
+        std::string_view rest = **list;
+        while (!rest.empty()) {
+            auto comma = rest.find(',');
+            add(rest.substr(0, comma));
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+    }
+    add(host);
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+    return out;
+}
+
+Expected<EnvPlan> compose_env(const EnvRequest& req, const EndpointInfo& endpoint,
+                              const std::optional<ScopedToken>& scoped, const EnvLookup& env) {
+    EnvPlan plan;
+    auto set = [&](std::string_view k, std::string v) {
+        plan.ops.push_back({std::string(k), std::move(v)});
+    };
+    auto unset = [&](std::string_view k) { plan.ops.push_back({std::string(k), std::nullopt}); };
+
+    if (req.imds && (req.profile || req.token_file))
+        return invalid(
+            "--imds serves the active role without a token: drop --profile/--token-file");
+
+    const Listener* loopback = nullptr;
+    const Listener* bridge = nullptr;
+    for (const auto& l : endpoint.http) {
+        if (loopback == nullptr && is_loopback(l.address)) loopback = &l;
+        if (bridge == nullptr && l.address == kContainerHost) bridge = &l;
+    }
+    if (loopback == nullptr && !(req.container && bridge != nullptr))
+        return invalid(
+            "ssocredd has no HTTP listener on 127.0.0.1: start it with `--listen 127.0.0.1:0`");
+
+    // Where SDKs connect: loopback, or 169.254.170.2 for containers (the only non-loopback
+    // http host every SDK accepts, PROTOCOLS.md §9.1).
+    std::string host;
+    int port = 0;
+    if (req.container) {
+        host = std::string(kContainerHost);
+        if (bridge != nullptr) {
+            port = bridge->port;
+        } else {
+            port = loopback->port;
+            plan.warnings.push_back(
+                "ssocredd does not listen on 169.254.170.2: run `sudo ssocred container-setup` "
+                "and start ssocredd with `--listen 169.254.170.2:" +
+                std::to_string(port) + " --allow-cidr <bridge subnet>`");
+        }
+    } else {
+        host = host_for_url(loopback->address);
+        port = loopback->port;
+    }
+    const std::string origin = "http://" + host + ":" + std::to_string(port);
+
+    for (auto name : kShadowing) unset(name);
+
+    if (req.imds) {
+        // A container URI would win over IMDS in every SDK, and AWS_EC2_METADATA_DISABLED
+        // would switch it off.
+        unset("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+        unset("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+        unset("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+        unset("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+        unset("AWS_EC2_METADATA_DISABLED");
+        // A bare origin: JS and Go drop a path, Java concatenates (PROTOCOLS.md §12.10).
+        set("AWS_EC2_METADATA_SERVICE_ENDPOINT", origin);
+        set("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", is_ipv6(host) ? "IPv6" : "IPv4");
+        // botocore sends IMDS requests through HTTP_PROXY unless NO_PROXY names the host.
+        std::string bare_host = host;
+        if (bare_host.front() == '[') bare_host = bare_host.substr(1, bare_host.size() - 2);
+        const std::string no_proxy = merge_no_proxy(env("NO_PROXY"), env("no_proxy"), bare_host);
+        set("NO_PROXY", no_proxy);
+        set("no_proxy", no_proxy);
+    } else {
+        // RELATIVE_URI wins over FULL_URI in botocore, Java and Rust (PROTOCOLS.md §12.3).
+        unset("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+        std::string path = "/v1/credentials";
+        if (req.profile) {
+            path = "/v1/profiles/" + url_encode(*req.profile) + "/credentials";
+        } else if (scoped) {
+            path = "/v1/accounts/" + url_encode(scoped->account_id) + "/roles/" +
+                   url_encode(scoped->role_name) + "/credentials";
+        }
+        set("AWS_CONTAINER_CREDENTIALS_FULL_URI", origin + path);
+
+        const bool use_file = req.token_file || req.container;
+        std::optional<std::string> value;
+        if (needs_scoped_token(req)) {
+            if (!scoped) return Error::make(ErrorCode::Internal, "no scoped token was minted");
+            value = use_file ? scoped->token_file : scoped->token;
+        } else {
+            value = use_file ? endpoint.token_file : endpoint.token;
+        }
+        if (!value || value->empty())
+            return Error::make(ErrorCode::BadResponse,
+                               use_file ? "ssocredd did not provide a token file"
+                                        : "ssocredd did not provide an endpoint token");
+        if (has_crlf(*value))
+            return Error::make(ErrorCode::BadResponse, "ssocredd provided an unusable token");
+        // Never both: SDKs disagree on which one wins (PROTOCOLS.md §12.2).
+        if (use_file) {
+            unset("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+            set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", *value);
+            if (req.container)
+                plan.notes.push_back(
+                    "mount the token file into the container at the same path: "
+                    "docker run -v " +
+                    *value + ":" + *value + ":ro …");
+        } else {
+            unset("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+            set("AWS_CONTAINER_AUTHORIZATION_TOKEN", *value);
+        }
+    }
+
+    // Unsetting AWS_PROFILE loses the profile's region; keep SDKs working by naming the
+    // daemon's region, but never override a region the user chose.
+    if (endpoint.region && !endpoint.region->empty() && !env("AWS_REGION") &&
+        !env("AWS_DEFAULT_REGION")) {
+        set("AWS_REGION", *endpoint.region);
+        set("AWS_DEFAULT_REGION", *endpoint.region);
+    }
+    return plan;
+}
+
+}  // namespace ssocred::cli

@@ -1,0 +1,81 @@
+// What `ssocred env` and `ssocred exec` put into the environment (DESIGN.md "Endpoints
+// served", PROTOCOLS.md §9, §10.3, §12). Pure: the daemon's answers and the current
+// environment go in, a list of set/unset operations comes out, so every flag combination
+// is unit-tested.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ssocred/expected.hpp"
+
+#include "shell.hpp"
+
+namespace ssocred::cli {
+
+struct Listener {
+    std::string address;
+    int port = 0;
+};
+
+// GET /v1/endpoint
+struct EndpointInfo {
+    std::vector<Listener> http;
+    std::optional<std::string> token;
+    std::optional<std::string> token_file;
+    std::optional<std::string> region;
+
+    static EndpointInfo from_json(const nlohmann::json& j);
+};
+
+// POST /v1/tokens (201)
+struct ScopedToken {
+    std::string id;
+    std::optional<std::string> token;
+    std::optional<std::string> token_file;
+    std::string account_id;
+    std::string role_name;
+
+    static ScopedToken from_json(const nlohmann::json& j);
+};
+
+struct EnvRequest {
+    bool imds = false;
+    bool container = false;
+    bool token_file = false;
+    std::optional<std::string> profile;
+};
+
+struct EnvPlan {
+    std::vector<EnvOp> ops;
+    std::vector<std::string> warnings;  // always shown on stderr
+    std::vector<std::string> notes;     // shown on stderr when it is a terminal
+};
+
+using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
+EnvLookup process_env();
+
+// The address containers reach the daemon on (PROTOCOLS.md §9.1: SDKs allow it over http).
+inline constexpr std::string_view kContainerHost = "169.254.170.2";
+
+// A scoped token is minted for --profile and --container (not with --imds, which serves
+// only the active role).
+bool needs_scoped_token(const EnvRequest& req);
+// The POST /v1/tokens body; `active` (GET /v1/active's role) scopes --container without
+// --profile. `label` says which command minted it (shown by `ssocred tokens`).
+nlohmann::json scoped_token_request(const EnvRequest& req, const nlohmann::json& active,
+                                    std::string_view label);
+
+Expected<EnvPlan> compose_env(const EnvRequest& req, const EndpointInfo& endpoint,
+                              const std::optional<ScopedToken>& scoped, const EnvLookup& env);
+
+// NO_PROXY/no_proxy lists merged, de-duplicated, with `host` appended when missing.
+std::string merge_no_proxy(const std::optional<std::string>& upper,
+                           const std::optional<std::string>& lower, std::string_view host);
+
+}  // namespace ssocred::cli

@@ -1,0 +1,39 @@
+#include "env_source.hpp"
+
+#include "json_util.hpp"
+
+namespace ssocred::cli {
+
+Expected<PreparedEnv> prepare_env(const ControlClient& client, const EnvRequest& req,
+                                  std::string_view label, const EnvLookup& env) {
+    auto endpoint_json = client.get("/v1/endpoint");
+    if (!endpoint_json) return std::move(endpoint_json).error();
+    const EndpointInfo endpoint = EndpointInfo::from_json(*endpoint_json);
+
+    PreparedEnv prepared;
+    if (needs_scoped_token(req)) {
+        json active = nullptr;
+        if (!req.profile) {
+            auto a = client.get("/v1/active");
+            if (!a) return std::move(a).error();
+            active = member(*a, "active");
+            if (!active.is_object())
+                return Error::make(
+                    ErrorCode::NotFound,
+                    "no active role: choose one with `ssocred use`, or pass --profile");
+        }
+        auto minted = client.call("POST", "/v1/tokens", scoped_token_request(req, active, label));
+        if (!minted) return std::move(minted).error();
+        prepared.minted = ScopedToken::from_json(*minted);
+        if (prepared.minted->account_id.empty() && active.is_object()) {
+            prepared.minted->account_id = str(active, "account_id");
+            prepared.minted->role_name = str(active, "role_name");
+        }
+    }
+    auto plan = compose_env(req, endpoint, prepared.minted, env);
+    if (!plan) return std::move(plan).error();
+    prepared.plan = std::move(*plan);
+    return prepared;
+}
+
+}  // namespace ssocred::cli

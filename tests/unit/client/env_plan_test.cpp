@@ -1,0 +1,227 @@
+#include "env_plan.hpp"
+
+#include <map>
+
+#include <gtest/gtest.h>
+
+namespace ssocred::cli {
+namespace {
+
+EndpointInfo endpoint(bool bridge = false) {
+    EndpointInfo e;
+    e.http.push_back({"127.0.0.1", 40123});
+    if (bridge) e.http.push_back({"169.254.170.2", 40124});
+    e.token = "main-token";
+    e.token_file = "/state/endpoint-token";
+    e.region = "eu-west-1";
+    return e;
+}
+
+ScopedToken scoped(bool file) {
+    ScopedToken t;
+    t.id = "t1";
+    t.token = "scoped-token";
+    if (file) t.token_file = "/state/tokens/t1";
+    t.account_id = "111111111111";
+    t.role_name = "Dev";
+    return t;
+}
+
+EnvLookup env_of(std::map<std::string, std::string> vars) {
+    return [vars](std::string_view k) -> std::optional<std::string> {
+        auto it = vars.find(std::string(k));
+        if (it == vars.end()) return std::nullopt;
+        return it->second;
+    };
+}
+
+// The final state of each variable the plan touches: value, or nullopt for unset.
+std::map<std::string, std::optional<std::string>> apply(const EnvPlan& plan) {
+    std::map<std::string, std::optional<std::string>> out;
+    for (const auto& op : plan.ops) out[op.name] = op.value;
+    return out;
+}
+
+void expect_shadowing_unset(const std::map<std::string, std::optional<std::string>>& v) {
+    for (auto k :
+         {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"}) {
+        ASSERT_TRUE(v.count(k)) << k;
+        EXPECT_FALSE(v.at(k)) << k;
+    }
+}
+
+TEST(EnvPlan, DefaultIsContainerUriWithTokenValue) {
+    auto plan = compose_env({}, endpoint(), std::nullopt, env_of({}));
+    ASSERT_TRUE(plan) << plan.error().message;
+    auto v = apply(*plan);
+    EXPECT_EQ(v["AWS_CONTAINER_CREDENTIALS_FULL_URI"], "http://127.0.0.1:40123/v1/credentials");
+    EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN"], "main-token");
+    EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], std::nullopt);
+    EXPECT_TRUE(v.count("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"));
+    EXPECT_TRUE(v.count("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"));
+    EXPECT_EQ(v["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"], std::nullopt);
+    EXPECT_FALSE(v.count("AWS_EC2_METADATA_SERVICE_ENDPOINT"));
+    EXPECT_EQ(v["AWS_REGION"], "eu-west-1");
+    EXPECT_EQ(v["AWS_DEFAULT_REGION"], "eu-west-1");
+    expect_shadowing_unset(v);
+    EXPECT_TRUE(plan->warnings.empty());
+}
+
+TEST(EnvPlan, TokenFileNeverBoth) {
+    EnvRequest req;
+    req.token_file = true;
+    auto plan = compose_env(req, endpoint(), std::nullopt, env_of({}));
+    ASSERT_TRUE(plan);
+    auto v = apply(*plan);
+    EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], "/state/endpoint-token");
+    EXPECT_TRUE(v.count("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
+    EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN"], std::nullopt);
+}
+
+TEST(EnvPlan, ProfileUsesScopedTokenAndProfilePath) {
+    EnvRequest req;
+    req.profile = "my dev";
+    EXPECT_TRUE(needs_scoped_token(req));
+    auto plan = compose_env(req, endpoint(), scoped(false), env_of({}));
+    ASSERT_TRUE(plan);
+    auto v = apply(*plan);
+    EXPECT_EQ(v["AWS_CONTAINER_CREDENTIALS_FULL_URI"],
+              "http://127.0.0.1:40123/v1/profiles/my%20dev/credentials");
+    EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN"], "scoped-token");
+
+    req.token_file = true;
+    plan = compose_env(req, endpoint(), scoped(true), env_of({}));
+    ASSERT_TRUE(plan);
+    v = apply(*plan);
+    EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], "/state/tokens/t1");
+    EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN"], std::nullopt);
+
+    auto body = scoped_token_request(req, nullptr, "env");
+    EXPECT_EQ(body["profile"], "my dev");
+    EXPECT_EQ(body["file"], true);
+}
+
+TEST(EnvPlan, ContainerUsesBridgeAddressAndTokenFile) {
+    EnvRequest req;
+    req.container = true;
+    EXPECT_TRUE(needs_scoped_token(req));
+    auto plan = compose_env(req, endpoint(true), scoped(true), env_of({}));
+    ASSERT_TRUE(plan);
+    auto v = apply(*plan);
+    EXPECT_EQ(v["AWS_CONTAINER_CREDENTIALS_FULL_URI"],
+              "http://169.254.170.2:40124/v1/accounts/111111111111/roles/Dev/credentials");
+    EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], "/state/tokens/t1");
+    EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN"], std::nullopt);
+    EXPECT_TRUE(plan->warnings.empty());
+    EXPECT_FALSE(plan->notes.empty());
+
+    nlohmann::json active = {
+        {"session", "s"}, {"account_id", "111111111111"}, {"role_name", "Dev"}};
+    auto body = scoped_token_request(req, active, "env --container");
+    EXPECT_EQ(body["account_id"], "111111111111");
+    EXPECT_EQ(body["role_name"], "Dev");
+    EXPECT_EQ(body["sso_session"], "s");
+    EXPECT_EQ(body["file"], true);
+}
+
+TEST(EnvPlan, ContainerWithoutBridgeListenerWarnsAndUsesLoopbackPort) {
+    EnvRequest req;
+    req.container = true;
+    req.profile = "dev";
+    auto plan = compose_env(req, endpoint(false), scoped(true), env_of({}));
+    ASSERT_TRUE(plan);
+    auto v = apply(*plan);
+    EXPECT_EQ(v["AWS_CONTAINER_CREDENTIALS_FULL_URI"],
+              "http://169.254.170.2:40123/v1/profiles/dev/credentials");
+    ASSERT_EQ(plan->warnings.size(), 1u);
+    EXPECT_NE(plan->warnings[0].find("container-setup"), std::string::npos);
+}
+
+TEST(EnvPlan, ImdsBareOriginNoProxyAndNoContainerVars) {
+    EnvRequest req;
+    req.imds = true;
+    EXPECT_FALSE(needs_scoped_token(req));
+    auto plan =
+        compose_env(req, endpoint(), std::nullopt,
+                    env_of({{"NO_PROXY", "example.com, .corp"}, {"no_proxy", "localhost,.corp"}}));
+    ASSERT_TRUE(plan);
+    auto v = apply(*plan);
+    EXPECT_EQ(v["AWS_EC2_METADATA_SERVICE_ENDPOINT"], "http://127.0.0.1:40123");
+    EXPECT_EQ(v["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"], "IPv4");
+    EXPECT_EQ(v["NO_PROXY"], "example.com,.corp,localhost,127.0.0.1");
+    EXPECT_EQ(v["no_proxy"], v["NO_PROXY"]);
+    for (auto k : {"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                   "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                   "AWS_EC2_METADATA_DISABLED"}) {
+        ASSERT_TRUE(v.count(k)) << k;
+        EXPECT_EQ(v[k], std::nullopt) << k;
+    }
+    expect_shadowing_unset(v);
+}
+
+TEST(EnvPlan, ImdsIpv6Loopback) {
+    EndpointInfo e = endpoint();
+    e.http = {{"::1", 5000}};
+    EnvRequest req;
+    req.imds = true;
+    auto plan = compose_env(req, e, std::nullopt, env_of({}));
+    ASSERT_TRUE(plan);
+    auto v = apply(*plan);
+    EXPECT_EQ(v["AWS_EC2_METADATA_SERVICE_ENDPOINT"], "http://[::1]:5000");
+    EXPECT_EQ(v["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"], "IPv6");
+    EXPECT_EQ(v["NO_PROXY"], "::1");
+}
+
+TEST(EnvPlan, ImdsRejectsProfileAndTokenFile) {
+    EnvRequest req;
+    req.imds = true;
+    req.profile = "dev";
+    EXPECT_FALSE(compose_env(req, endpoint(), std::nullopt, env_of({})));
+    req.profile.reset();
+    req.token_file = true;
+    EXPECT_FALSE(compose_env(req, endpoint(), std::nullopt, env_of({})));
+}
+
+TEST(EnvPlan, RegionKeptWhenUserSetOne) {
+    auto plan =
+        compose_env({}, endpoint(), std::nullopt, env_of({{"AWS_DEFAULT_REGION", "ap-south-1"}}));
+    ASSERT_TRUE(plan);
+    auto v = apply(*plan);
+    EXPECT_FALSE(v.count("AWS_REGION"));
+    EXPECT_FALSE(v.count("AWS_DEFAULT_REGION"));
+}
+
+TEST(EnvPlan, NoLoopbackListenerIsAnError) {
+    EndpointInfo e = endpoint();
+    e.http.clear();
+    auto plan = compose_env({}, e, std::nullopt, env_of({}));
+    ASSERT_FALSE(plan);
+    EXPECT_NE(plan.error().message.find("--listen"), std::string::npos);
+}
+
+TEST(EnvPlan, TokenWithNewlineRefused) {
+    EndpointInfo e = endpoint();
+    e.token = "abc\n";
+    EXPECT_FALSE(compose_env({}, e, std::nullopt, env_of({})));
+}
+
+TEST(EnvPlan, MergeNoProxy) {
+    EXPECT_EQ(merge_no_proxy(std::nullopt, std::nullopt, "127.0.0.1"), "127.0.0.1");
+    EXPECT_EQ(merge_no_proxy("127.0.0.1", std::nullopt, "127.0.0.1"), "127.0.0.1");
+    EXPECT_EQ(merge_no_proxy("a,,b", "b,c", "127.0.0.1"), "a,b,c,127.0.0.1");
+}
+
+TEST(EnvPlan, EndpointFromJson) {
+    auto j =
+        nlohmann::json::parse(R"({"http":[{"address":"127.0.0.1","port":1}],"container_url":null,
+        "imds_endpoint":null,"token":"t","token_file":null,"region":null})");
+    auto e = EndpointInfo::from_json(j);
+    ASSERT_EQ(e.http.size(), 1u);
+    EXPECT_EQ(e.http[0].port, 1);
+    EXPECT_EQ(e.token, "t");
+    EXPECT_FALSE(e.token_file);
+    EXPECT_FALSE(e.region);
+}
+
+}  // namespace
+}  // namespace ssocred::cli
