@@ -1,0 +1,83 @@
+// A login in progress: its own thread, a cancel flag, and a progress snapshot that other
+// threads read or wait on (the control socket's long poll `GET /v1/login/{id}?wait=N`).
+//
+// Every change bumps `version`; wait_for_change(seen, timeout) returns as soon as the version
+// differs from `seen` (or the timeout passes), so a poller never misses a change.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "ssocred/time.hpp"
+
+namespace ssocred::sso {
+
+enum class LoginFlow { AuthorizationCode, DeviceCode };
+enum class LoginState { Pending, Succeeded, Failed, Cancelled };
+
+const char* to_string(LoginFlow flow) noexcept;  // "authorization_code" | "device_code"
+const char* to_string(
+    LoginState state) noexcept;  // "pending" | "succeeded" | "failed" | "cancelled"
+
+struct LoginProgress {
+    std::string id;
+    std::string session;
+    LoginFlow flow = LoginFlow::DeviceCode;
+    LoginState state = LoginState::Pending;
+    std::string url;        // the /authorize URL, or verificationUriComplete
+    std::string user_code;  // device flow only
+    std::optional<SystemTime> expires_at;
+    std::string error;  // set when failed or cancelled; user-facing, secret-free
+    std::optional<SystemTime> access_token_expires_at;  // on success
+    std::uint64_t version = 0;
+};
+
+class LoginTask {
+  public:
+    LoginTask(std::string id, std::string session, LoginFlow flow);
+    ~LoginTask();  // cancels and joins
+    LoginTask(const LoginTask&) = delete;
+    LoginTask& operator=(const LoginTask&) = delete;
+
+    void start(std::function<void(LoginTask&)> body);
+    void join();
+
+    LoginProgress snapshot() const;
+    LoginProgress wait_for_change(std::uint64_t seen_version,
+                                  std::chrono::milliseconds timeout) const;
+    // Waits until the URL is known or the login ended.
+    LoginProgress wait_for_prompt(std::chrono::milliseconds timeout) const;
+    bool finished() const;
+
+    void cancel();
+    bool cancelled() const;
+
+    // For the flow running on the task's thread.
+    void set_prompt(std::string url, std::string user_code, std::optional<SystemTime> expires_at);
+    void finish(LoginState state, std::string error,
+                std::optional<SystemTime> access_token_expires_at = {});
+    // Sleeps up to `d`; false when cancelled meanwhile.
+    bool sleep_for(std::chrono::milliseconds d);
+    // Wakes sleep_for / waits (used by the PKCE listener when the redirect arrives).
+    void notify();
+    template <class Pred>
+    bool wait_until(std::chrono::steady_clock::time_point deadline, Pred pred) {
+        std::unique_lock lock(mu_);
+        return cv_.wait_until(lock, deadline, [&] { return cancelled_ || pred(); }) && !cancelled_;
+    }
+
+  private:
+    mutable std::mutex mu_;
+    mutable std::condition_variable cv_;
+    LoginProgress progress_;
+    bool cancelled_ = false;
+    std::thread thread_;
+};
+
+}  // namespace ssocred::sso
