@@ -277,7 +277,10 @@ std::optional<SystemTime> CredentialEngine::next_action(const Entry& e, SystemTi
     };
     const bool active = active_ && active_->role == e.role;
     if (e.creds) consider(e.creds->credentials.expiration);
-    if (!active) consider(e.last_requested ? *e.last_requested + options_.idle_window : now);
+    // Not while a fetch is in flight: its result reschedules, and a past idle deadline armed
+    // now would spin the loop until the fetch returns.
+    if (!active && e.fetch_id == 0)
+        consider(e.last_requested ? *e.last_requested + options_.idle_window : now);
     if (e.fetch_id == 0 && wanted(e, now))
         consider(due_at(e.creds != nullptr, e.renew_at, e.failing, e.retry_in_background,
                         e.retry_not_before, now));

@@ -278,5 +278,25 @@ TEST_F(EngineTest, PrefetchWarmsTheCache) {
     EXPECT_EQ(fetcher.calls(), 1);
 }
 
+TEST_F(EngineTest, NoBusyTimerWhileAnIdleRoleIsFetching) {
+    boost::asio::thread_pool pool(1);
+    EngineOptions options;
+    options.seed = 5;
+    auto s = std::make_unique<ManualScheduler>(clock);
+    scheduler = s.get();
+    engine = std::make_unique<CredentialEngine>(io.get_executor(), pool.get_executor(), fetcher,
+                                                clock, options, resolver, dir.path(), std::move(s));
+    fetcher.set_blocking(true);
+    engine->get(role(), [](Expected<CredentialsPtr>) {});
+    ASSERT_TRUE(fetcher.wait_entered(1));
+    clock.advance(5h);  // idle while the fetch hangs
+    scheduler->run_due();
+    EXPECT_FALSE(scheduler->deadline() && *scheduler->deadline() <= clock.now());
+    fetcher.set_blocking(false);
+    pool.join();
+    io.restart();
+    io.poll();
+}
+
 }  // namespace
 }  // namespace ssocred::creds_test
