@@ -196,7 +196,11 @@ void print_overview(std::ostream& out) {
 void print_command_help(std::ostream& out, const CommandSpec& cmd) {
     out << "Usage: ssocred " << cmd.name;
     if (!cmd.synopsis.empty()) out << ' ' << cmd.synopsis;
-    out << "\n\n" << cmd.summary << ".\n";
+    // Summaries are lower-case fragments for the overview; here they open a sentence.
+    std::string summary(cmd.summary);
+    if (!summary.empty() && summary[0] >= 'a' && summary[0] <= 'z')
+        summary[0] = static_cast<char>(summary[0] - 'a' + 'A');
+    out << "\n\n" << summary << ".\n";
     if (!cmd.description.empty()) out << '\n' << cmd.description << '\n';
     if (!cmd.flags.empty() || cmd.supports_json) {
         out << "\nFlags:\n";

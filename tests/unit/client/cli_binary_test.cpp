@@ -2,9 +2,13 @@
 // daemon's control socket, and checks what users and scripts see.
 #include <chrono>
 #include <fstream>
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <sstream>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -297,6 +301,75 @@ TEST_F(FakeDaemon, LoginInterruptedCancelsInDaemon) {
     ASSERT_TRUE(WIFEXITED(st));
     EXPECT_EQ(WEXITSTATUS(st), 130);
     EXPECT_NE(requests().find("DELETE /v1/login/login1"), std::string::npos) << requests();
+}
+
+// `use --pick` on a real pseudo-terminal: keys in, the choice applied, and the terminal's
+// settings the same afterwards on each way out (Enter, Esc, Ctrl-C, SIGTERM).
+TEST_F(FakeDaemon, PickOnATerminalRestoresIt) {
+    start();
+    struct Case {
+        std::string keys;
+        int signal;
+        int expected_exit;
+    };
+    const Case cases[] = {
+        {"prod\r", 0, 0}, {"\x1b", 0, 1}, {"\x03", 0, 130}, {"", SIGTERM, 128 + SIGTERM}};
+    for (const auto& c : cases) {
+        int master = -1, slave = -1;
+        ASSERT_EQ(::openpty(&master, &slave, nullptr, nullptr, nullptr), 0);
+        termios before{};
+        ASSERT_EQ(::tcgetattr(slave, &before), 0);
+        std::vector<std::string> args = {binary_->string(), "--socket", socket_, "use", "--pick"};
+        pid_t pid = ::fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            ::setsid();
+            ::ioctl(slave, TIOCSCTTY, 0);
+            ::dup2(slave, 0);
+            ::dup2(slave, 1);
+            ::dup2(slave, 2);
+            ::close(master);
+            std::vector<char*> argv;
+            for (auto& a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            ::execv(argv[0], argv.data());
+            ::_exit(127);
+        }
+        // Wait for the prompt before typing.
+        std::string screen;
+        for (int i = 0; i < 100 && screen.find("Role> ") == std::string::npos; ++i) {
+            pollfd p{master, POLLIN, 0};
+            if (::poll(&p, 1, 100) > 0) {
+                char buf[4096];
+                ssize_t n = ::read(master, buf, sizeof buf);
+                if (n > 0) screen.append(buf, static_cast<std::size_t>(n));
+            }
+        }
+        ASSERT_NE(screen.find("Role> "), std::string::npos) << screen;
+        if (!c.keys.empty()) {
+            ASSERT_EQ(::write(master, c.keys.data(), c.keys.size()),
+                      static_cast<ssize_t>(c.keys.size()));
+        }
+        if (c.signal != 0) ::kill(pid, c.signal);
+        int st = 0;
+        for (int i = 0; i < 100 && ::waitpid(pid, &st, WNOHANG) == 0; ++i) {
+            pollfd p{master, POLLIN, 0};
+            if (::poll(&p, 1, 100) > 0) {
+                char buf[4096];
+                [[maybe_unused]] ssize_t n = ::read(master, buf, sizeof buf);
+            }
+        }
+        ASSERT_TRUE(WIFEXITED(st)) << c.keys;
+        EXPECT_EQ(WEXITSTATUS(st), c.expected_exit) << c.keys;
+        termios after{};
+        ASSERT_EQ(::tcgetattr(slave, &after), 0);
+        EXPECT_EQ(after.c_lflag, before.c_lflag) << "terminal left in raw mode after " << c.keys;
+        EXPECT_EQ(after.c_iflag, before.c_iflag);
+        ::close(master);
+        ::close(slave);
+    }
+    auto r = ssocred({"use", "--json"});
+    EXPECT_EQ(json::parse(r.out)["active"]["profile"], "prod");
 }
 
 TEST_F(FakeDaemon, DaemonDownExitsThree) {
