@@ -39,7 +39,7 @@ std::string new_scoped_value() {
 
 }  // namespace
 
-EndpointTokens::EndpointTokens(fs::path state_dir, const Clock& clock)
+EndpointTokens::EndpointTokens(Key, fs::path state_dir, const Clock& clock)
     : dir_(std::move(state_dir)), clock_(clock) {}
 
 EndpointTokens::~EndpointTokens() = default;
@@ -51,7 +51,7 @@ fs::path EndpointTokens::main_token_file() const {
 Expected<std::unique_ptr<EndpointTokens>> EndpointTokens::open(const fs::path& state_dir,
                                                                const Clock& clock) {
     if (auto st = ensure_private_dir(state_dir); !st) return st.error();
-    std::unique_ptr<EndpointTokens> self(new EndpointTokens(state_dir, clock));  // private ctor
+    auto self = std::make_unique<EndpointTokens>(Key{}, state_dir, clock);
     if (auto st = self->load(); !st) return st.error();
     return self;
 }

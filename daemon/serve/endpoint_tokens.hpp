@@ -83,8 +83,16 @@ class EndpointTokens {
     std::optional<TokenGrant> authenticate(std::string_view presented) const;
 
   private:
+    // Passkey: only open() can construct, yet std::make_unique can call the constructor.
+    struct Key {
+        explicit Key() = default;
+    };
+
+  public:
+    EndpointTokens(Key, std::filesystem::path state_dir, const Clock& clock);
+
+  private:
     struct Entry;
-    EndpointTokens(std::filesystem::path state_dir, const Clock& clock);
     Status load();
     Status persist_locked() const;
     void prune_locked() const;
