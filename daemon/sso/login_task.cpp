@@ -32,7 +32,10 @@ LoginTask::~LoginTask() {
 }
 
 void LoginTask::start(std::function<void(LoginTask&)> body) {
-    thread_ = std::thread([this, body = std::move(body)] { body(*this); });
+    thread_ = std::thread([this, body = std::move(body)] {
+        body(*this);
+        exited_.store(true);
+    });
 }
 
 void LoginTask::join() {

@@ -5,6 +5,7 @@
 // differs from `seen` (or the timeout passes), so a poller never misses a change.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -54,6 +55,9 @@ class LoginTask {
     // Waits until the URL is known or the login ended.
     LoginProgress wait_for_prompt(std::chrono::milliseconds timeout) const;
     bool finished() const;
+    // The thread has returned (a cancelled login is `finished` at once but its thread may
+    // still be inside an HTTP call and need the manager's lock).
+    bool exited() const { return exited_.load(); }
 
     void cancel();
     bool cancelled() const;
@@ -77,6 +81,7 @@ class LoginTask {
     mutable std::condition_variable cv_;
     LoginProgress progress_;
     bool cancelled_ = false;
+    std::atomic<bool> exited_{false};
     std::thread thread_;
 };
 

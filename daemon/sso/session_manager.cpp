@@ -388,12 +388,12 @@ Expected<LoginStart> SessionManager::start_login(const LoginOptions& options) {
         if (!sid) return std::move(sid).error();
         SessionPtr s = find_locked(*sid);
         if (s->login && !s->login->finished()) return LoginStart{s->login->snapshot(), true};
-        // Forget finished logins older than the newest per session (their threads are done).
+        // Forget logins that are no longer any session's latest and whose threads returned.
         for (auto it = logins_.begin(); it != logins_.end();) {
             const auto& t = it->second;
             bool current = false;
             for (const auto& [id, other] : sessions_) current = current || other->login == t;
-            if (!current && t->finished()) {
+            if (!current && t->exited()) {  // joining a returned thread cannot block
                 t->join();
                 it = logins_.erase(it);
             } else {
