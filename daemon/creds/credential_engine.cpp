@@ -13,7 +13,8 @@ namespace ssocred {
 namespace {
 
 std::string seconds_text(std::chrono::milliseconds d) {
-    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
+    const auto ms = d.count();
+    return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
 }
 
 }  // namespace
