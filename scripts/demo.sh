@@ -40,7 +40,7 @@ sso_registration_scopes = sso:account:access
 [profile dev]
 sso_session = demo
 sso_account_id = 111111111111
-sso_role_name = Developer
+sso_role_name = DeveloperAccess
 region = eu-west-1
 CFG
 say "~/.aws/config"

@@ -8,7 +8,7 @@ what=${1:-test}
 
 build_pkgs=(cmake ninja-build g++ pkg-config libboost1.81-dev libcpp-httplib-dev nlohmann-json3-dev
     libspdlog-dev libsystemd-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev libkeyutils-dev)
-test_pkgs=(python3 awscli golang-go golang-github-aws-aws-sdk-go-v2-dev nodejs npm zsh fish
+test_pkgs=(python3 awscli golang-go golang-github-aws-aws-sdk-go-v2-dev zsh fish
     util-linux iproute2 systemd openssl clang-14 libclang-rt-14-dev)
 bench_pkgs=(nginx-light wrk gnuplot-nox)
 
@@ -24,6 +24,9 @@ missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js may come from elsewhere than Debian (its own npm bundled): only add Debian's when
+# there is none at all.
+if [ "$what" != build ] && ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
 # boto3 is the reference client of the tests: use the one python3 already has, else Debian's.
 if [ "$what" != build ] && ! python3 -c 'import boto3' 2>/dev/null; then missing+=(python3-boto3); fi
 

@@ -1,0 +1,372 @@
+#include "control/control_api.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <memory>
+
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+#include "control/control_json.hpp"
+#include "serve/json_error.hpp"
+#include "ssocred/version.hpp"
+
+namespace ssocred {
+namespace {
+
+using nlohmann::json;
+using serve::Request;
+using serve::Responder;
+using serve::Response;
+
+Response json_response(unsigned status, const json& body) {
+    Response r;
+    r.status = status;
+    r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    return r;
+}
+
+void fail(const Responder& respond, const Error& error) { respond(serve::json_error(error)); }
+
+Error invalid(std::string message) { return Error::make(ErrorCode::Invalid, std::move(message)); }
+
+// The request body as a JSON object; an empty body is an empty object.
+Expected<json> body_object(const Request& request) {
+    if (request.body.empty()) return json::object();
+    json j = json::parse(request.body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return invalid("the request body must be a JSON object");
+    return j;
+}
+
+std::string string_member(const json& j, const char* name) {
+    auto it = j.find(name);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool bool_member(const json& j, const char* name) {
+    auto it = j.find(name);
+    return it != j.end() && it->is_boolean() && it->get<bool>();
+}
+
+// "/v1/login/abc" -> "abc" for prefix "/v1/login/"; empty when the path is not below it.
+std::string tail_after(std::string_view path, std::string_view prefix) {
+    if (!path.starts_with(prefix)) return {};
+    std::string_view rest = path.substr(prefix.size());
+    if (rest.empty() || rest.find('/') != std::string_view::npos) return {};
+    return std::string(rest);
+}
+
+}  // namespace
+
+void ControlApi::handle(const Request& request, Responder respond) {
+    const std::string_view m = request.method;
+    const std::string_view p = request.path;
+    if (p == "/v1/status" && m == "GET") return status(std::move(respond));
+    if (p == "/metrics" && m == "GET") return metrics(std::move(respond));
+    if (p == "/v1/login" && m == "POST") return start_login(request, std::move(respond));
+    if (auto id = tail_after(p, "/v1/login/"); !id.empty()) {
+        if (m == "GET") return get_login(id, request, std::move(respond));
+        if (m == "DELETE") return cancel_login(id, std::move(respond));
+    }
+    if (p == "/v1/logout" && m == "POST") return logout(request, std::move(respond));
+    if (p == "/v1/accounts" && m == "GET") return accounts(request, std::move(respond));
+    if (p == "/v1/active" && m == "GET") return get_active(std::move(respond));
+    if (p == "/v1/active" && m == "PUT") return set_active(request, std::move(respond));
+    if (p == "/v1/credentials" && m == "GET") return credentials(request, std::move(respond));
+    if (p == "/v1/endpoint" && m == "GET") return endpoint(std::move(respond));
+    if (p == "/v1/tokens" && m == "POST") return mint_token(request, std::move(respond));
+    if (p == "/v1/tokens" && m == "GET") return list_tokens(std::move(respond));
+    if (auto id = tail_after(p, "/v1/tokens/"); !id.empty() && m == "DELETE")
+        return revoke_token(id, std::move(respond));
+    respond(serve::json_error(404, "not_found", "no such control endpoint; see docs/control-api.md"));
+}
+
+void ControlApi::status(Responder respond) {
+    const auto now = std::chrono::system_clock::now();
+    json http = json::array();
+    for (const auto& ep : endpoints_.http) http.push_back({{"address", ep.address}, {"port", ep.port}});
+    json sessions = json::array();
+    for (const auto& s : ctx_.sessions.status()) sessions.push_back(control_json::session(s));
+    const auto snapshot = ctx_.engine.snapshot();
+    json roles = json::array();
+    json recent_errors = json::array();
+    for (const auto& r : snapshot.roles) {
+        roles.push_back(control_json::role_status(r));
+        if (r.last_error)
+            recent_errors.push_back({{"time", control_json::time_or_null(r.last_error_at)},
+                                     {"operation", "GetRoleCredentials"},
+                                     {"message", *r.last_error}});
+    }
+    json active = nullptr;
+    if (auto a = ctx_.engine.active_role()) active = control_json::role(*a, ctx_.engine.active_profile());
+    respond(json_response(
+        200, {{"version", kVersion},
+              {"pid", static_cast<long long>(::getpid())},
+              {"started_at", format_utc(ctx_.started_at)},
+              {"uptime_seconds",
+               std::chrono::duration_cast<std::chrono::seconds>(now - ctx_.started_at).count()},
+              {"control_socket", endpoints_.control_socket.string()},
+              {"http", http},
+              {"state_dir", ctx_.state_dir.string()},
+              {"aws_cache", ctx_.aws_cache_mode},
+              {"sessions", sessions},
+              {"active", active},
+              {"roles", roles},
+              {"recent_errors", recent_errors}}));
+}
+
+void ControlApi::metrics(Responder respond) {
+    auto& m = ctx_.metrics;
+    const auto snapshot = ctx_.engine.snapshot();
+    const auto now = std::chrono::system_clock::now();
+    m.set("ssocred_cached_roles", {}, static_cast<double>(snapshot.roles.size()));
+    m.clear("ssocred_credentials_ttl_seconds");
+    for (const auto& r : snapshot.roles) {
+        if (!r.expiration) continue;
+        m.set("ssocred_credentials_ttl_seconds",
+              {{"account_id", r.role.account_id}, {"role_name", r.role.role_name}},
+              std::chrono::duration<double>(*r.expiration - now).count());
+    }
+    const auto& c = snapshot.counters;
+    m.set("ssocred_upstream_calls_total", {{"operation", "GetRoleCredentials"}, {"outcome", "any"}},
+          static_cast<double>(c.upstream_calls));
+    m.set("ssocred_renewals_total", {{"kind", "role"}, {"outcome", "ok"}}, static_cast<double>(c.renewals_ok));
+    m.set("ssocred_renewals_total", {{"kind", "role"}, {"outcome", "failed"}},
+          static_cast<double>(c.renewals_failed));
+    m.clear("ssocred_sessions");
+    std::map<std::string, int> by_state;
+    for (const auto& s : ctx_.sessions.status()) ++by_state[s.state];
+    for (const auto& [state, n] : by_state) m.set("ssocred_sessions", {{"state", state}}, n);
+    Response r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = m.render_prometheus();
+    respond(std::move(r));
+}
+
+void ControlApi::start_login(const Request& request, Responder respond) {
+    auto body = body_object(request);
+    if (!body) return fail(respond, body.error());
+    std::string session = string_member(*body, "sso_session");
+    if (const auto profile = string_member(*body, "profile"); !profile.empty()) {
+        auto role = ctx_.engine.resolve_profile(profile);
+        if (!role) return fail(respond, role.error());
+        session = role->session;
+    }
+    sso::LoginOptions options;
+    options.session = session;
+    options.use_device_code = bool_member(*body, "use_device_code");
+    boost::asio::post(ctx_.blocking, [this, options, respond = std::move(respond)] {
+        auto started = ctx_.sessions.start_login(options);
+        if (!started) return fail(respond, started.error());
+        respond(json_response(202, control_json::login(started->progress, started->joined)));
+    });
+}
+
+void ControlApi::get_login(const std::string& id, const Request& request, Responder respond) {
+    int wait = 0;
+    if (auto w = request.query_param("wait")) {
+        auto [ptr, ec] = std::from_chars(w->data(), w->data() + w->size(), wait);
+        if (ec != std::errc{} || ptr != w->data() + w->size() || wait < 0)
+            return fail(respond, invalid("wait must be a number of seconds from 0 to 30"));
+        wait = std::min(wait, 30);
+    }
+    boost::asio::post(ctx_.blocking, [this, id, wait, respond = std::move(respond)] {
+        auto now = ctx_.sessions.login(id);
+        if (!now) return fail(respond, now.error());
+        if (wait > 0 && now->state == sso::LoginState::Pending)
+            now = ctx_.sessions.wait_login(id, now->version, std::chrono::seconds(wait));
+        if (!now) return fail(respond, now.error());
+        respond(json_response(200, control_json::login(*now, false)));
+    });
+}
+
+void ControlApi::cancel_login(const std::string& id, Responder respond) {
+    boost::asio::post(ctx_.blocking, [this, id, respond = std::move(respond)] {
+        auto cancelled = ctx_.sessions.cancel_login(id);
+        if (!cancelled) return fail(respond, cancelled.error());
+        respond(json_response(200, control_json::login(*cancelled, false)));
+    });
+}
+
+void ControlApi::logout(const Request& request, Responder respond) {
+    auto body = body_object(request);
+    if (!body) return fail(respond, body.error());
+    const std::string session = string_member(*body, "sso_session");
+    const bool all = bool_member(*body, "all");
+    boost::asio::post(ctx_.blocking, [this, session, all, respond = std::move(respond)] {
+        auto out = ctx_.sessions.logout(session, all);
+        if (!out) return fail(respond, out.error());
+        // Cached role credentials of those sessions are dropped on the loop, then we answer.
+        boost::asio::post(ctx_.loop, [this, names = *out, respond] {
+            for (const auto& name : names) ctx_.engine.invalidate(name);
+            respond(json_response(200, {{"logged_out", names}}));
+        });
+    });
+}
+
+void ControlApi::accounts(const Request& request, Responder respond) {
+    const std::string requested = request.query_param("sso_session").value_or("");
+    const bool refresh = request.query_param("refresh").value_or("0") != "0";
+    auto session = ctx_.sessions.resolve_session(requested);
+    if (!session) return fail(respond, session.error());
+    boost::asio::post(ctx_.blocking, [this, name = *session, refresh, respond = std::move(respond)] {
+        auto list = ctx_.sessions.list_accounts(name, refresh);
+        if (!list) return fail(respond, list.error());
+        json accounts = json::array();
+        for (const auto& a : list->accounts)
+            accounts.push_back({{"account_id", a.account_id},
+                                {"account_name", a.account_name},
+                                {"email", a.email},
+                                {"roles", a.roles}});
+        respond(json_response(200, {{"session", list->session},
+                                    {"fetched_at", format_utc(list->fetched_at)},
+                                    {"accounts", accounts}}));
+    });
+}
+
+void ControlApi::get_active(Responder respond) {
+    json active = nullptr;
+    if (auto a = ctx_.engine.active_role()) active = control_json::role(*a, ctx_.engine.active_profile());
+    respond(json_response(200, {{"active", active}}));
+}
+
+// Resolves the role a request names: a profile, an account+role (with an optional
+// session), or nothing (the active role when `allow_active`).
+struct NamedRole {
+    RoleRef role;
+    std::optional<std::string> profile;
+};
+
+static Expected<NamedRole> role_named(const CredentialEngine& engine, const sso::SessionManager& sessions,
+                                      const ConfigProfiles& profiles, const std::string& profile,
+                                      const std::string& account_id, const std::string& role_name,
+                                      const std::string& session, bool allow_active) {
+    if (!profile.empty()) {
+        auto role = engine.resolve_profile(profile);
+        if (!role) return std::move(role).error();
+        return NamedRole{*role, profile};
+    }
+    if (!account_id.empty() || !role_name.empty()) {
+        if (account_id.empty() || role_name.empty())
+            return invalid("name both account_id and role_name, or a profile");
+        auto resolved = sessions.resolve_session(session);
+        if (!resolved) return std::move(resolved).error();
+        RoleRef role{account_id, role_name, *resolved};
+        return NamedRole{role, profiles.profile_for(role)};
+    }
+    if (allow_active) {
+        if (auto active = engine.active_role()) return NamedRole{*active, engine.active_profile()};
+        return Error::make(ErrorCode::NotFound, "no active role: pick one with `ssocred use PROFILE`");
+    }
+    return invalid("name a profile, or an account_id and role_name");
+}
+
+void ControlApi::set_active(const Request& request, Responder respond) {
+    auto body = body_object(request);
+    if (!body) return fail(respond, body.error());
+    auto named = role_named(ctx_.engine, ctx_.sessions, ctx_.profiles, string_member(*body, "profile"),
+                            string_member(*body, "account_id"), string_member(*body, "role_name"),
+                            string_member(*body, "sso_session"), false);
+    if (!named) return fail(respond, named.error());
+    // The role must be assigned to the session: check against the (cached) listing off the loop.
+    boost::asio::post(ctx_.blocking, [this, named = *named, respond = std::move(respond)] {
+        auto list = ctx_.sessions.list_accounts(named.role.session, false);
+        if (!list) return fail(respond, list.error());
+        const bool assigned = std::any_of(list->accounts.begin(), list->accounts.end(), [&](const auto& a) {
+            return a.account_id == named.role.account_id &&
+                   std::find(a.roles.begin(), a.roles.end(), named.role.role_name) != a.roles.end();
+        });
+        if (!assigned)
+            return fail(respond, Error::make(ErrorCode::NotFound,
+                                             "role " + named.role.role_name + " in account " + named.role.account_id +
+                                                 " is not assigned to you in session " + named.role.session +
+                                                 "; `ssocred list` shows what is"));
+        boost::asio::post(ctx_.loop, [this, named, respond] {
+            json previous = nullptr;
+            if (auto a = ctx_.engine.active_role()) previous = control_json::role(*a, ctx_.engine.active_profile());
+            if (auto st = ctx_.engine.set_active_role(named.role, named.profile); !st)
+                return fail(respond, st.error());
+            ctx_.sessions.set_default_session(named.role.session);
+            respond(json_response(200, {{"previous", previous}, {"active", control_json::role(named.role, named.profile)}}));
+        });
+    });
+}
+
+void ControlApi::credentials(const Request& request, Responder respond) {
+    auto named = role_named(ctx_.engine, ctx_.sessions, ctx_.profiles, request.query_param("profile").value_or(""),
+                            request.query_param("account_id").value_or(""),
+                            request.query_param("role_name").value_or(""),
+                            request.query_param("sso_session").value_or(""), true);
+    if (!named) return fail(respond, named.error());
+    ctx_.engine.get(named->role, [respond = std::move(respond)](Expected<CredentialsPtr> result) {
+        if (!result) return fail(respond, result.error());
+        const RoleCredentials& c = (*result)->credentials;
+        json j = {{"Version", 1},
+                  {"AccessKeyId", c.access_key_id},
+                  {"SecretAccessKey", c.secret_access_key.reveal()},
+                  {"SessionToken", c.session_token.reveal()},
+                  {"Expiration", format_utc(c.expiration)},
+                  {"AccountId", c.role.account_id}};
+        Response r = json_response(200, j);
+        j.clear();
+        respond(std::move(r));
+    });
+}
+
+void ControlApi::endpoint(Responder respond) {
+    json http = json::array();
+    json container_url = nullptr;
+    json imds_endpoint = nullptr;
+    for (const auto& ep : endpoints_.http) {
+        http.push_back({{"address", ep.address}, {"port", ep.port}});
+        const bool loopback = ep.address.starts_with("127.") || ep.address == "::1";
+        if (loopback && container_url.is_null()) {
+            const std::string host = ep.address == "::1" ? "[::1]" : ep.address;
+            const std::string origin = "http://" + host + ":" + std::to_string(ep.port);
+            container_url = origin + "/v1/credentials";
+            imds_endpoint = origin;
+        }
+    }
+    respond(json_response(200, {{"http", http},
+                                {"container_url", container_url},
+                                {"imds_endpoint", imds_endpoint},
+                                {"token", ctx_.tokens.main_token().reveal()},
+                                {"token_file", ctx_.tokens.main_token_file().string()},
+                                {"region", ctx_.engine.region()}}));
+}
+
+void ControlApi::mint_token(const Request& request, Responder respond) {
+    auto body = body_object(request);
+    if (!body) return fail(respond, body.error());
+    auto named = role_named(ctx_.engine, ctx_.sessions, ctx_.profiles, string_member(*body, "profile"),
+                            string_member(*body, "account_id"), string_member(*body, "role_name"),
+                            string_member(*body, "sso_session"), true);
+    if (!named) return fail(respond, named.error());
+    std::optional<Seconds> ttl;
+    if (auto it = body->find("ttl_seconds"); it != body->end() && !it->is_null()) {
+        if (!it->is_number_integer() || it->get<long long>() <= 0)
+            return fail(respond, invalid("ttl_seconds must be a positive whole number"));
+        ttl = Seconds(it->get<long long>());
+    }
+    auto minted = ctx_.tokens.mint(named->role, ttl, bool_member(*body, "file"), string_member(*body, "label"));
+    if (!minted) return fail(respond, minted.error());
+    json j = control_json::scoped_token(minted->info);
+    j["role"] = control_json::role(named->role, named->profile);
+    j["token"] = minted->token.reveal();
+    respond(json_response(201, j));
+}
+
+void ControlApi::list_tokens(Responder respond) {
+    json tokens = json::array();
+    for (const auto& t : ctx_.tokens.list()) tokens.push_back(control_json::scoped_token(t));
+    respond(json_response(200, {{"tokens", tokens}}));
+}
+
+void ControlApi::revoke_token(const std::string& id, Responder respond) {
+    if (auto st = ctx_.tokens.revoke(id); !st) return fail(respond, st.error());
+    respond(json_response(200, {{"revoked", id}}));
+}
+
+}  // namespace ssocred

@@ -1,0 +1,67 @@
+// ControlApi: docs/control-api.md on top of the daemon's parts.
+//
+// Threading: handle() runs on the event loop. Anything that may block on upstream I/O
+// (logins, logout, account listings) runs on the `blocking` executor and answers from
+// there (a Responder may be called from any thread); the engine is touched only on the
+// loop, so results that change it are posted back to `loop` first.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "config_profiles.hpp"
+#include "creds/credential_engine.hpp"
+#include "serve/control_handler.hpp"
+#include "serve/endpoint_tokens.hpp"
+#include "serve/metrics.hpp"
+#include "serve/server_options.hpp"
+#include "sso/session_manager.hpp"
+
+namespace ssocred {
+
+struct ControlContext {
+    boost::asio::any_io_executor loop;
+    boost::asio::any_io_executor blocking;  // upstream calls and long polls
+    sso::SessionManager& sessions;
+    CredentialEngine& engine;
+    serve::EndpointTokens& tokens;
+    serve::Metrics& metrics;
+    const ConfigProfiles& profiles;
+    std::filesystem::path state_dir;
+    std::string aws_cache_mode;  // "sync" | "off"
+    std::chrono::system_clock::time_point started_at;
+};
+
+class ControlApi final : public serve::ControlHandler {
+public:
+    explicit ControlApi(ControlContext context) : ctx_(std::move(context)) {}
+    // Set once the server is bound (the endpoints are part of status and env answers).
+    void set_endpoints(serve::BoundEndpoints endpoints) { endpoints_ = std::move(endpoints); }
+
+    void handle(const serve::Request& request, serve::Responder respond) override;
+
+private:
+    void status(serve::Responder respond);
+    void metrics(serve::Responder respond);
+    void start_login(const serve::Request& request, serve::Responder respond);
+    void get_login(const std::string& id, const serve::Request& request, serve::Responder respond);
+    void cancel_login(const std::string& id, serve::Responder respond);
+    void logout(const serve::Request& request, serve::Responder respond);
+    void accounts(const serve::Request& request, serve::Responder respond);
+    void get_active(serve::Responder respond);
+    void set_active(const serve::Request& request, serve::Responder respond);
+    void credentials(const serve::Request& request, serve::Responder respond);
+    void endpoint(serve::Responder respond);
+    void mint_token(const serve::Request& request, serve::Responder respond);
+    void list_tokens(serve::Responder respond);
+    void revoke_token(const std::string& id, serve::Responder respond);
+
+    ControlContext ctx_;
+    serve::BoundEndpoints endpoints_;
+};
+
+}  // namespace ssocred
