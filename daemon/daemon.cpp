@@ -78,6 +78,7 @@ struct Daemon::Parts {
     asio::steady_timer session_timer{loop};
     asio::steady_timer watchdog_timer{loop};
     asio::steady_timer rotation_timer{loop};
+    std::function<void()> renew_sessions;  // runs SessionManager renewals, re-arms session_timer
     bool stopping = false;
 };
 
@@ -123,6 +124,8 @@ int Daemon::run() {
     p.sessions->on_token_changed([&p](const TokenState& state) {
         asio::post(p.loop, [&p, session = state.session] {
             if (p.engine) p.engine->session_changed(session);
+            // The next renewal time changed (a login, or a renewal): re-plan from it.
+            if (p.renew_sessions && !p.stopping) p.renew_sessions();
         });
     });
     if (auto warnings = p.sessions->reload_config(*config, env_or_empty("AWS_PROFILE")); !warnings) {
@@ -176,7 +179,6 @@ int Daemon::run() {
     // --- timers and watchers ------------------------------------------------------------
     // Session renewal: SessionManager says when the next renewal is due; the blocking
     // refresh runs on the upstream pool and re-arms the timer from the loop.
-    std::function<void()> renew_sessions;
     std::function<void(std::optional<SystemTime>)> arm_session_timer = [&](std::optional<SystemTime> next) {
         auto wait = std::chrono::duration_cast<std::chrono::steady_clock::duration>(kMaxSessionTimer);
         if (next) {
@@ -187,10 +189,10 @@ int Daemon::run() {
         }
         p.session_timer.expires_after(wait);
         p.session_timer.async_wait([&](boost::system::error_code ec) {
-            if (!ec && !p.stopping) renew_sessions();
+            if (!ec && !p.stopping) p.renew_sessions();
         });
     };
-    renew_sessions = [&] {
+    p.renew_sessions = [&] {
         asio::post(p.upstream, [&] {
             auto next = p.sessions->refresh_due_sessions();
             asio::post(p.loop, [&, next] {
@@ -198,14 +200,13 @@ int Daemon::run() {
             });
         });
     };
-    renew_sessions();
+    p.renew_sessions();
 
     p.clock_jumps = std::make_unique<ClockJumpDetector>(p.loop.get_executor(), [&](ClockEvent event) {
         spdlog::info("{}: renewing whatever went stale",
                      event == ClockEvent::Resumed ? "resumed from suspend" : "wall clock changed");
         p.engine->on_clock_jump();
-        p.session_timer.cancel();
-        renew_sessions();
+        p.renew_sessions();
     });
     if (auto st = p.clock_jumps->start(); !st) spdlog::warn("clock-jump detection off: {}", st.error().message);
 

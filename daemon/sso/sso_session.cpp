@@ -22,8 +22,12 @@ SystemTime compute_refresh_at(SystemTime issued, SystemTime expires, double jitt
 }
 
 bool token_usable(const TokenState& t, SystemTime now) {
-    return t.has_access_token() && !t.login_required &&
-           now + kTokenSafetyMargin < t.access_token_expires_at;
+    // A quarter of the lifetime when that is shorter than the margin, so short-lived tokens
+    // (the emulator's, in tests) are usable at all instead of renewed on every call.
+    std::chrono::system_clock::duration margin = kTokenSafetyMargin;
+    if (t.issued_at != SystemTime{} && t.access_token_expires_at > t.issued_at)
+        margin = std::min(margin, (t.access_token_expires_at - t.issued_at) / 4);
+    return t.has_access_token() && !t.login_required && now + margin < t.access_token_expires_at;
 }
 
 bool token_refreshable(const TokenState& t, SystemTime now) {

@@ -28,7 +28,11 @@ class UnixHTTPConnection(http.client.HTTPConnection):
     def connect(self):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.settimeout(self.timeout)
-        s.connect(self._path)
+        try:
+            s.connect(self._path)
+        except OSError:
+            s.close()
+            raise
         self.sock = s
 
 
