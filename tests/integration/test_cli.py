@@ -1,0 +1,100 @@
+"""The ssocred CLI against the real daemon and emulator; outputs parsed from --json, and
+the environment it prints used by botocore."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import unittest
+
+from itest import DaemonTestCase
+from daemon_harness import SSOCRED
+
+PRINT_CREDS = ("import botocore.session as s; c=s.get_session().get_credentials();"
+               "print(c.method, c.get_frozen_credentials().access_key)")
+
+
+class Cli(DaemonTestCase):
+    def test_status_list_use_json(self):
+        st = json.loads(self.daemon.cli("status", "--json", check=True).stdout)
+        self.assertEqual(st["active"]["profile"], "dev")
+        self.assertEqual(st["sessions"][0]["state"], "logged_in")
+        accounts = json.loads(self.daemon.cli("list", "--json", check=True).stdout)
+        ids = {a["account_id"] for a in accounts["accounts"]}
+        self.assertEqual(ids, {"111111111111", "222222222222", "333333333333"})
+        self.daemon.cli("use", "222222222222/DeployAccess", check=True)
+        st = json.loads(self.daemon.cli("status", "--json", check=True).stdout)
+        self.assertEqual(st["active"]["role_name"], "DeployAccess")
+        r = self.daemon.cli("use", "111111111111/NoSuchRole")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("not assigned", r.stderr)
+
+    def test_usage_error_is_exit_2(self):
+        self.assertEqual(self.daemon.cli("use", "--bogus").returncode, 2)
+
+    def test_env_evaluated_by_shells_then_used_by_botocore(self):
+        for shell in ("sh", "bash", "zsh"):
+            path = shutil.which(shell)
+            if not path:
+                continue
+            script = f'eval "$("{SSOCRED}" env --shell {"sh" if shell == "sh" else shell})"; exec "{sys.executable}" -c "{PRINT_CREDS}"'
+            env = dict(self.daemon.env)
+            r = subprocess.run([path, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, (shell, r.stderr))
+            method, key = r.stdout.split()
+            self.assertEqual(method, "container-role", shell)
+            self.assertIn(key, self.issued_key_ids())
+        fish = shutil.which("fish")
+        if fish:
+            script = f'{SSOCRED} env --shell fish | source; {sys.executable} -c "{PRINT_CREDS}"'
+            r = subprocess.run([fish, "-c", script], env=dict(self.daemon.env), capture_output=True,
+                               text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stdout.split()[0], "container-role")
+
+    def test_env_profile_mints_a_scoped_token(self):
+        out = self.daemon.cli("env", "--profile", "ro", "--shell", "sh", check=True).stdout
+        token = next(l.split("=", 1)[1].strip("';") for l in out.splitlines()
+                     if l.startswith("export AWS_CONTAINER_AUTHORIZATION_TOKEN="))
+        self.assertNotEqual(token, self.token)
+        self.assertEqual(self.get("/v1/profiles/ro/credentials", token)[0], 200)
+        self.assertEqual(self.get("/v1/profiles/dev/credentials", token)[0], 403)
+
+    def test_exec_exit_status_and_signal_forwarding(self):
+        r = self.daemon.cli("exec", "--", sys.executable, "-c",
+                            "import os,sys; sys.exit(7 if os.environ.get('AWS_CONTAINER_CREDENTIALS_FULL_URI') else 1)")
+        self.assertEqual(r.returncode, 7, r.stderr)
+        p = subprocess.Popen([SSOCRED, "exec", "--", sys.executable, "-c",
+                              "import signal,sys,time; signal.signal(signal.SIGTERM, lambda *a: sys.exit(42)); print('ready', flush=True); time.sleep(30)"],
+                             env=self.daemon.env, stdout=subprocess.PIPE, text=True)
+        try:
+            self.assertEqual(p.stdout.readline().strip(), "ready")
+            p.send_signal(signal.SIGTERM)
+            self.assertEqual(p.wait(20), 42)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            p.stdout.close()
+
+    def test_credential_process_read_by_botocore(self):
+        with open(self.daemon.config_file, "a") as f:
+            f.write(f"\n[profile viaproc]\ncredential_process = {SSOCRED} credential-process --profile ro\n")
+        out = self.python(PRINT_CREDS, {"AWS_PROFILE": "viaproc", "SSOCRED_SOCKET": self.daemon.socket})
+        method, key = out.split()
+        self.assertEqual(method, "custom-process")
+        self.assertIn(key, self.issued_key_ids())
+
+    def test_daemon_down_is_exit_3(self):
+        self.daemon.stop()
+        r = self.daemon.cli("status")
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("ssocredd", r.stderr)
+        r = self.daemon.cli("credential-process")
+        self.assertNotEqual(r.returncode, 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
