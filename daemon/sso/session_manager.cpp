@@ -557,7 +557,11 @@ std::vector<SessionStatus> SessionManager::status() const {
                 if (s->retry_at && *s->retry_at > now) st.next_refresh_at = *s->retry_at;
             }
         }
-        st.clock_skew_seconds = s->skew ? s->skew->count() : 0;
+        // The portal is called most often (every role renewal), so its measurement is the
+        // freshest; the OIDC one (renewals, logins) stands in until the portal was called.
+        auto skew = s->clients.portal ? s->clients.portal->clock_skew() : std::nullopt;
+        if (!skew) skew = s->skew;
+        st.clock_skew_seconds = skew ? skew->count() : 0;
         st.last_error = s->last_error;
         out.push_back(std::move(st));
     }
