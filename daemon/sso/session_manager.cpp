@@ -364,14 +364,8 @@ void SessionManager::install_login(const std::string& session, LoginOutcome outc
     t.issued_at = outcome.obtained_at;
     t.registration = std::move(outcome.registration);
     s->token = std::move(t);
-    ++s->generation;
-    std::uniform_real_distribution<double> d(0.0, 1.0);
-    s->refresh_at =
-        compute_refresh_at(s->token->issued_at, s->token->access_token_expires_at, d(rng_));
-    s->retry_at.reset();
-    s->backoff.reset();
+    token_replaced_locked(*s);
     s->last_error.reset();
-    s->accounts.reset();
     s->skew = s->clients.oidc->clock_skew();
     const TokenState copy = *s->token;
     lock.unlock();
@@ -631,14 +625,20 @@ Expected<bool> SessionManager::import_token(TokenState state) {
     if (state.start_url.empty()) state.start_url = s->info.start_url;
     if (state.region.empty()) state.region = s->info.region;
     s->token = std::move(state);
-    ++s->generation;
-    std::uniform_real_distribution<double> d(0.0, 1.0);
-    s->refresh_at =
-        compute_refresh_at(s->token->issued_at, s->token->access_token_expires_at, d(rng_));
-    s->retry_at.reset();
-    s->backoff.reset();
-    s->accounts.reset();
+    token_replaced_locked(*s);
     return true;
+}
+
+void SessionManager::token_replaced_locked(SsoSession& s) {
+    // A new access token: consumers holding the old generation re-acquire, the renewal is
+    // planned from the new lifetime, failures of the old token no longer count, and the
+    // account listing is fetched again with the new token.
+    ++s.generation;
+    std::uniform_real_distribution<double> d(0.0, 1.0);
+    s.refresh_at = compute_refresh_at(s.token->issued_at, s.token->access_token_expires_at, d(rng_));
+    s.retry_at.reset();
+    s.backoff.reset();
+    s.accounts.reset();
 }
 
 }  // namespace ssocred::sso

@@ -157,6 +157,8 @@ class SessionManager final : public RoleCredentialFetcher {
     void install_login(const std::string& session, LoginOutcome outcome, LoginTask& task);
     void persist(const TokenState& state);
     void record_error(SsoSession& s, const Error& e);
+    // Bookkeeping after s.token was replaced (login, import). Needs mu_.
+    void token_replaced_locked(SsoSession& s);
     std::string state_of(const SsoSession& s, SystemTime now) const;
 
     const Clock& clock_;
