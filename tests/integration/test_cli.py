@@ -87,6 +87,43 @@ class Cli(DaemonTestCase):
         self.assertEqual(method, "custom-process")
         self.assertIn(key, self.issued_key_ids())
 
+    def test_tokens_list_and_revoke(self):
+        self.daemon.cli("env", "--profile", "ro", "--shell", "sh", check=True)
+        tokens = json.loads(self.daemon.cli("tokens", "list", "--json", check=True).stdout)["tokens"]
+        self.assertEqual(len(tokens), 1)
+        self.assertEqual(tokens[0]["role"]["role_name"], "ReadOnlyAccess")
+        self.assertNotIn("token", tokens[0])  # never the value
+        self.daemon.cli("tokens", "revoke", tokens[0]["id"], check=True)
+        tokens = json.loads(self.daemon.cli("tokens", "list", "--json", check=True).stdout)["tokens"]
+        self.assertEqual(tokens, [])
+        self.assertEqual(self.daemon.cli("tokens", "revoke", "nope").returncode, 1)
+
+    def test_doctor_passes_then_warns_about_shadowing_variables(self):
+        r = self.daemon.cli("doctor")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        r = self.daemon.cli("doctor", "--json", env={"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE"})
+        checks = json.loads(r.stdout)
+        text = json.dumps(checks)
+        self.assertIn("AWS_ACCESS_KEY_ID", text)
+
+    def test_completions_for_each_shell(self):
+        for shell in ("bash", "zsh", "fish"):
+            out = self.daemon.cli("completion", shell, check=True).stdout
+            self.assertIn("credential-process", out, shell)
+        bash = shutil.which("bash")
+        r = subprocess.run([bash, "-c", f'source <("{SSOCRED}" completion bash) && complete -p ssocred'],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_logout_then_credentials_need_a_login(self):
+        self.daemon.cli("logout", check=True)
+        st = json.loads(self.daemon.cli("status", "--json", check=True).stdout)
+        self.assertEqual(st["sessions"][0]["state"], "logged_out")
+        r = self.daemon.cli("credential-process")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("login", r.stderr)
+        self.daemon.cli("logout", check=True)  # idempotent
+
     def test_daemon_down_is_exit_3(self):
         self.daemon.stop()
         r = self.daemon.cli("status")
