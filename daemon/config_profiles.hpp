@@ -10,7 +10,7 @@
 namespace ssocred {
 
 class ConfigProfiles final : public ProfileResolver {
-public:
+  public:
     explicit ConfigProfiles(config::AwsConfig config) : config_(std::move(config)) {}
 
     void replace(config::AwsConfig config) { config_ = std::move(config); }
@@ -23,7 +23,7 @@ public:
     // A profile that names exactly this role (for display), if any.
     std::optional<std::string> profile_for(const RoleRef& role) const;
 
-private:
+  private:
     config::AwsConfig config_;
 };
 

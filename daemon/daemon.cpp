@@ -1,18 +1,20 @@
 #include "daemon.hpp"
 
-#include <unistd.h>
-
 #include <csignal>
 #include <cstdlib>
 #include <optional>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
+
+#include "ssocred/paths.hpp"
+#include "ssocred/version.hpp"
 
 #include "config_profiles.hpp"
 #include "control/control_api.hpp"
@@ -23,8 +25,6 @@
 #include "serve/metrics.hpp"
 #include "serve/server.hpp"
 #include "sso/session_manager.hpp"
-#include "ssocred/paths.hpp"
-#include "ssocred/version.hpp"
 #include "store/atomic_file.hpp"
 #include "store/aws_cli_cache.hpp"
 #include "store/aws_cli_cache_watcher.hpp"
@@ -91,7 +91,8 @@ Daemon::~Daemon() {
 }
 
 int Daemon::run() {
-    if (auto st = harden_process(); !st) spdlog::warn("process hardening incomplete: {}", st.error().message);
+    if (auto st = harden_process(); !st)
+        spdlog::warn("process hardening incomplete: {}", st.error().message);
     if (auto st = ensure_private_dir(options_.state_dir); !st) {
         spdlog::error("state directory: {}", st.error().message);
         return 1;
@@ -110,16 +111,21 @@ int Daemon::run() {
     p.profiles.replace(*config);
 
     // --- token persistence -------------------------------------------------------------
-    p.own_store = std::make_shared<SessionStore>(options_.state_dir, make_state_key_store(options_.state_dir));
+    p.own_store = std::make_shared<SessionStore>(options_.state_dir,
+                                                 make_state_key_store(options_.state_dir));
     if (options_.aws_cache == AwsCacheMode::Sync) {
         p.synced_store.emplace(p.own_store, std::make_shared<AwsCliCache>());
-        p.persistence = std::make_unique<PersistenceAdapter<sso::TokenPersistence, SyncedSessionStore>>(*p.synced_store);
+        p.persistence =
+            std::make_unique<PersistenceAdapter<sso::TokenPersistence, SyncedSessionStore>>(
+                *p.synced_store);
     } else {
-        p.persistence = std::make_unique<PersistenceAdapter<sso::TokenPersistence, SessionStore>>(*p.own_store);
+        p.persistence =
+            std::make_unique<PersistenceAdapter<sso::TokenPersistence, SessionStore>>(*p.own_store);
     }
 
     const Clock& clock = RealClock::instance();
-    p.sessions = std::make_unique<sso::SessionManager>(clock, *p.persistence, sso::http_client_factory(clock));
+    p.sessions = std::make_unique<sso::SessionManager>(clock, *p.persistence,
+                                                       sso::http_client_factory(clock));
     // A new token (login, renewal, import) clears failures of that session's roles at once.
     p.sessions->on_token_changed([&p](const TokenState& state) {
         asio::post(p.loop, [&p, session = state.session] {
@@ -128,7 +134,8 @@ int Daemon::run() {
             if (p.renew_sessions && !p.stopping) p.renew_sessions();
         });
     });
-    if (auto warnings = p.sessions->reload_config(*config, env_or_empty("AWS_PROFILE")); !warnings) {
+    if (auto warnings = p.sessions->reload_config(*config, env_or_empty("AWS_PROFILE"));
+        !warnings) {
         spdlog::error("{}", warnings.error().message);
     } else {
         for (const auto& w : *warnings) spdlog::warn("{}", w);
@@ -141,13 +148,15 @@ int Daemon::run() {
     }
     p.tokens = std::move(*tokens);
 
-    p.engine = std::make_unique<CredentialEngine>(p.loop.get_executor(), p.upstream.get_executor(), *p.sessions,
-                                                  clock, EngineOptions{}, p.profiles, options_.state_dir);
+    p.engine = std::make_unique<CredentialEngine>(p.loop.get_executor(), p.upstream.get_executor(),
+                                                  *p.sessions, clock, EngineOptions{}, p.profiles,
+                                                  options_.state_dir);
     if (auto active = p.engine->active_role()) p.sessions->set_default_session(active->session);
 
-    p.control_api = std::make_unique<ControlApi>(ControlContext{
-        p.loop.get_executor(), p.control.get_executor(), *p.sessions, *p.engine, *p.tokens, p.metrics, p.profiles,
-        options_.state_dir, options_.aws_cache == AwsCacheMode::Sync ? "sync" : "off", p.started_at});
+    p.control_api = std::make_unique<ControlApi>(
+        ControlContext{p.loop.get_executor(), p.control.get_executor(), *p.sessions, *p.engine,
+                       *p.tokens, p.metrics, p.profiles, options_.state_dir,
+                       options_.aws_cache == AwsCacheMode::Sync ? "sync" : "off", p.started_at});
 
     // --- listeners -----------------------------------------------------------------------
     serve::ServerOptions server_options;
@@ -165,33 +174,38 @@ int Daemon::run() {
     } else {
         spdlog::warn("socket activation: {}", fds.error().message);
     }
-    if (server_options.listen.empty() && !adopted_http) server_options.listen.push_back("127.0.0.1:9911");
-    p.server = std::make_unique<serve::Server>(p.loop, server_options, *p.engine, *p.tokens, *p.control_api, p.metrics);
+    if (server_options.listen.empty() && !adopted_http)
+        server_options.listen.push_back("127.0.0.1:9911");
+    p.server = std::make_unique<serve::Server>(p.loop, server_options, *p.engine, *p.tokens,
+                                               *p.control_api, p.metrics);
     auto bound = p.server->start();
     if (!bound) {
         spdlog::error("cannot listen: {}", bound.error().message);
         return 1;
     }
     p.control_api->set_endpoints(*bound);
-    for (const auto& ep : bound->http) spdlog::info("serving credentials on http://{}:{}", ep.address, ep.port);
+    for (const auto& ep : bound->http)
+        spdlog::info("serving credentials on http://{}:{}", ep.address, ep.port);
     spdlog::info("control socket {}", bound->control_socket.string());
 
     // --- timers and watchers ------------------------------------------------------------
     // Session renewal: SessionManager says when the next renewal is due; the blocking
     // refresh runs on the upstream pool and re-arms the timer from the loop.
-    std::function<void(std::optional<SystemTime>)> arm_session_timer = [&](std::optional<SystemTime> next) {
-        auto wait = std::chrono::duration_cast<std::chrono::steady_clock::duration>(kMaxSessionTimer);
-        if (next) {
-            auto until = *next - std::chrono::system_clock::now();
-            wait = std::clamp<std::chrono::steady_clock::duration>(
-                std::chrono::duration_cast<std::chrono::steady_clock::duration>(until), std::chrono::seconds(1),
-                wait);
-        }
-        p.session_timer.expires_after(wait);
-        p.session_timer.async_wait([&](boost::system::error_code ec) {
-            if (!ec && !p.stopping) p.renew_sessions();
-        });
-    };
+    std::function<void(std::optional<SystemTime>)> arm_session_timer =
+        [&](std::optional<SystemTime> next) {
+            auto wait =
+                std::chrono::duration_cast<std::chrono::steady_clock::duration>(kMaxSessionTimer);
+            if (next) {
+                auto until = *next - std::chrono::system_clock::now();
+                wait = std::clamp<std::chrono::steady_clock::duration>(
+                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(until),
+                    std::chrono::seconds(1), wait);
+            }
+            p.session_timer.expires_after(wait);
+            p.session_timer.async_wait([&](boost::system::error_code ec) {
+                if (!ec && !p.stopping) p.renew_sessions();
+            });
+        };
     p.renew_sessions = [&] {
         asio::post(p.upstream, [&] {
             auto next = p.sessions->refresh_due_sessions();
@@ -202,13 +216,16 @@ int Daemon::run() {
     };
     p.renew_sessions();
 
-    p.clock_jumps = std::make_unique<ClockJumpDetector>(p.loop.get_executor(), [&](ClockEvent event) {
-        spdlog::info("{}: renewing whatever went stale",
-                     event == ClockEvent::Resumed ? "resumed from suspend" : "wall clock changed");
-        p.engine->on_clock_jump();
-        p.renew_sessions();
-    });
-    if (auto st = p.clock_jumps->start(); !st) spdlog::warn("clock-jump detection off: {}", st.error().message);
+    p.clock_jumps =
+        std::make_unique<ClockJumpDetector>(p.loop.get_executor(), [&](ClockEvent event) {
+            spdlog::info("{}: renewing whatever went stale", event == ClockEvent::Resumed
+                                                                 ? "resumed from suspend"
+                                                                 : "wall clock changed");
+            p.engine->on_clock_jump();
+            p.renew_sessions();
+        });
+    if (auto st = p.clock_jumps->start(); !st)
+        spdlog::warn("clock-jump detection off: {}", st.error().message);
 
     // AWS CLI cache: a token written by `aws sso login` (or an SDK's refresh) is imported.
     std::function<void()> watch_cache;
@@ -216,20 +233,21 @@ int Daemon::run() {
         auto watcher = AwsCliCacheWatcher::create(paths::aws_sso_cache_dir());
         if (watcher) {
             p.cache_watcher.emplace(std::move(*watcher));
-            for (const auto& name : p.sessions->session_names()) p.cache_watcher->watch_session(name);
+            for (const auto& name : p.sessions->session_names())
+                p.cache_watcher->watch_session(name);
             p.cache_watch_fd.emplace(p.loop, ::dup(p.cache_watcher->native_handle()));
             watch_cache = [&] {
-                p.cache_watch_fd->async_wait(asio::posix::stream_descriptor::wait_read,
-                                             [&](boost::system::error_code ec) {
-                                                 if (ec || p.stopping) return;
-                                                 for (const auto& session : p.cache_watcher->drain()) {
-                                                     asio::post(p.upstream, [&p, session] {
-                                                         auto state = p.persistence->load(session);
-                                                         if (state && *state) (void)p.sessions->import_token(**state);
-                                                     });
-                                                 }
-                                                 watch_cache();
-                                             });
+                p.cache_watch_fd->async_wait(
+                    asio::posix::stream_descriptor::wait_read, [&](boost::system::error_code ec) {
+                        if (ec || p.stopping) return;
+                        for (const auto& session : p.cache_watcher->drain()) {
+                            asio::post(p.upstream, [&p, session] {
+                                auto state = p.persistence->load(session);
+                                if (state && *state) (void)p.sessions->import_token(**state);
+                            });
+                        }
+                        watch_cache();
+                    });
             };
             watch_cache();
         } else {
@@ -243,7 +261,9 @@ int Daemon::run() {
         p.rotation_timer.expires_after(kTokenFileRotation);
         p.rotation_timer.async_wait([&](boost::system::error_code ec) {
             if (ec || p.stopping) return;
-            if (auto st = p.tokens->rotate_files(std::chrono::duration_cast<Seconds>(kTokenFileGrace)); !st)
+            if (auto st =
+                    p.tokens->rotate_files(std::chrono::duration_cast<Seconds>(kTokenFileGrace));
+                !st)
                 spdlog::warn("token file rotation: {}", st.error().message);
             rotate();
         });
@@ -280,7 +300,8 @@ int Daemon::run() {
                     if (auto w = p.sessions->reload_config(*fresh, env_or_empty("AWS_PROFILE")); !w)
                         spdlog::error("{}", w.error().message);
                     if (p.cache_watcher)
-                        for (const auto& name : p.sessions->session_names()) p.cache_watcher->watch_session(name);
+                        for (const auto& name : p.sessions->session_names())
+                            p.cache_watcher->watch_session(name);
                     spdlog::info("configuration reloaded from {}", config_path.string());
                 }
                 platform::notify_ready("serving");

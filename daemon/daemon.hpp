@@ -9,7 +9,7 @@
 namespace ssocred {
 
 class Daemon {
-public:
+  public:
     explicit Daemon(DaemonOptions options);
     ~Daemon();
     Daemon(const Daemon&) = delete;
@@ -18,7 +18,7 @@ public:
     // Runs until SIGTERM/SIGINT; returns the process exit code (0 after a clean drain).
     int run();
 
-private:
+  private:
     struct Parts;
     DaemonOptions options_;
     std::unique_ptr<Parts> parts_;

@@ -14,8 +14,9 @@ namespace {
 // %j: the message as a JSON string body (quotes, backslashes and control bytes escaped), so
 // --log-format json stays valid whatever a message contains.
 class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
-public:
-    void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+  public:
+    void format(const spdlog::details::log_msg& msg, const std::tm&,
+                spdlog::memory_buf_t& dest) override {
         static constexpr char kHex[] = "0123456789abcdef";
         for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
             const auto u = static_cast<unsigned char>(c);
@@ -49,7 +50,8 @@ void init_logging(const std::string& level, LogFormat format) {
         logger = spdlog::stderr_color_mt("ssocredd");
         if (format == LogFormat::Json) {
             // One JSON object per line.
-            auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+            auto formatter =
+                std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
             formatter->add_flag<JsonEscapedMessage>('j').set_pattern(
                 R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%j"})");
             logger->set_formatter(std::move(formatter));

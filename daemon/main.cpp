@@ -1,10 +1,11 @@
 // ssocredd: flags -> one Daemon object; nothing else.
 #include <cstdio>
 
+#include "ssocred/version.hpp"
+
 #include "daemon.hpp"
 #include "logging.hpp"
 #include "options.hpp"
-#include "ssocred/version.hpp"
 
 int main(int argc, char** argv) {
     auto parsed = ssocred::parse_command_line(argc, argv);

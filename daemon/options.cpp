@@ -73,8 +73,9 @@ Expected<ParsedCommandLine> parse_command_line(int argc, const char* const* argv
             parsed.action = ParsedCommandLine::Action::PrintVersion;
         } else if (arg == "--imds-v1") {
             o.imds_v1 = true;
-        } else if (arg == "--socket" || arg == "--listen" || arg == "--state-dir" || arg == "--aws-cache" ||
-                   arg == "--allow-cidr" || arg == "--log-level" || arg == "--log-format") {
+        } else if (arg == "--socket" || arg == "--listen" || arg == "--state-dir" ||
+                   arg == "--aws-cache" || arg == "--allow-cidr" || arg == "--log-level" ||
+                   arg == "--log-format") {
             std::string_view v;
             if (!take_value(v) || v.empty()) return needs_value(arg);
             if (arg == "--socket") {
@@ -86,19 +87,28 @@ Expected<ParsedCommandLine> parse_command_line(int argc, const char* const* argv
             } else if (arg == "--allow-cidr") {
                 o.allow_cidrs.emplace_back(v);
             } else if (arg == "--aws-cache") {
-                if (v == "sync") o.aws_cache = AwsCacheMode::Sync;
-                else if (v == "off") o.aws_cache = AwsCacheMode::Off;
-                else return invalid("--aws-cache must be sync or off");
+                if (v == "sync")
+                    o.aws_cache = AwsCacheMode::Sync;
+                else if (v == "off")
+                    o.aws_cache = AwsCacheMode::Off;
+                else
+                    return invalid("--aws-cache must be sync or off");
             } else if (arg == "--log-level") {
-                static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+                static constexpr std::string_view kLevels[] = {"trace", "debug", "info",
+                                                               "warn",  "error", "off"};
                 bool known = false;
                 for (auto level : kLevels) known = known || v == level;
-                if (!known) return invalid("--log-level must be one of trace, debug, info, warn, error, off");
+                if (!known)
+                    return invalid(
+                        "--log-level must be one of trace, debug, info, warn, error, off");
                 o.log_level = std::string(v);
             } else {  // --log-format
-                if (v == "text") o.log_format = LogFormat::Text;
-                else if (v == "json") o.log_format = LogFormat::Json;
-                else return invalid("--log-format must be text or json");
+                if (v == "text")
+                    o.log_format = LogFormat::Text;
+                else if (v == "json")
+                    o.log_format = LogFormat::Json;
+                else
+                    return invalid("--log-format must be text or json");
             }
         } else {
             return invalid("unknown option " + std::string(argv[i]));

@@ -13,12 +13,12 @@ enum class AwsCacheMode { Sync, Off };
 enum class LogFormat { Text, Json };
 
 struct DaemonOptions {
-    std::filesystem::path socket;             // --socket (default paths::default_socket())
-    std::vector<std::string> listen;          // --listen ADDR:PORT, repeatable
-    std::filesystem::path state_dir;          // --state-dir (default paths::default_state_dir())
+    std::filesystem::path socket;     // --socket (default paths::default_socket())
+    std::vector<std::string> listen;  // --listen ADDR:PORT, repeatable
+    std::filesystem::path state_dir;  // --state-dir (default paths::default_state_dir())
     AwsCacheMode aws_cache = AwsCacheMode::Sync;
     bool imds_v1 = false;
-    std::vector<std::string> allow_cidrs;     // --allow-cidr, repeatable
+    std::vector<std::string> allow_cidrs;  // --allow-cidr, repeatable
     std::string log_level = "info";
     LogFormat log_format = LogFormat::Text;
 };

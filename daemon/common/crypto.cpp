@@ -1,27 +1,32 @@
 #include "ssocred/crypto.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
-#include <cstdio>
-#include <cstdlib>
-
 namespace ssocred::crypto {
 
 std::string random_bytes(std::size_t n) {
     std::string out(n, '\0');
-    if (n != 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+    if (n != 0 &&
+        RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
         std::fputs("ssocred: the system random number generator failed\n", stderr);
         std::abort();
     }
     return out;
 }
 
-std::string random_hex(std::size_t n) { return hex_encode(random_bytes(n)); }
+std::string random_hex(std::size_t n) {
+    return hex_encode(random_bytes(n));
+}
 
-std::string random_base64url(std::size_t n) { return base64url_encode(random_bytes(n)); }
+std::string random_base64url(std::size_t n) {
+    return base64url_encode(random_bytes(n));
+}
 
 std::string random_uuid4() {
     std::string b = random_bytes(16);
@@ -67,8 +72,10 @@ std::string base64_encode(std::string_view bytes) {
 std::string base64url_encode(std::string_view bytes) {
     std::string out = base64_encode(bytes);
     for (char& c : out) {
-        if (c == '+') c = '-';
-        else if (c == '/') c = '_';
+        if (c == '+')
+            c = '-';
+        else if (c == '/')
+            c = '_';
     }
     while (!out.empty() && out.back() == '=') out.pop_back();
     return out;

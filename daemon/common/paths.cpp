@@ -1,10 +1,9 @@
 #include "ssocred/paths.hpp"
 
-#include <pwd.h>
-#include <unistd.h>
-
 #include <cctype>
 #include <cstdlib>
+#include <pwd.h>
+#include <unistd.h>
 
 namespace ssocred::paths {
 namespace {
@@ -18,7 +17,8 @@ std::string env(const char* name) {
 
 std::filesystem::path home_dir() {
     if (auto h = env("HOME"); !h.empty()) return h;
-    if (const passwd* pw = getpwuid(getuid()); pw != nullptr && pw->pw_dir != nullptr) return pw->pw_dir;
+    if (const passwd* pw = getpwuid(getuid()); pw != nullptr && pw->pw_dir != nullptr)
+        return pw->pw_dir;
     return "/";
 }
 
@@ -35,7 +35,8 @@ std::filesystem::path expand_user(const std::string& path) {
             bool braced = start < path.size() && path[start] == '{';
             if (braced) ++start;
             std::size_t end = start;
-            while (end < path.size() && (std::isalnum(static_cast<unsigned char>(path[end])) || path[end] == '_'))
+            while (end < path.size() &&
+                   (std::isalnum(static_cast<unsigned char>(path[end])) || path[end] == '_'))
                 ++end;
             if (end > start && (!braced || (end < path.size() && path[end] == '}'))) {
                 out += env(path.substr(start, end - start).c_str());
@@ -66,6 +67,8 @@ std::filesystem::path aws_config_file() {
     return home_dir() / ".aws" / "config";
 }
 
-std::filesystem::path aws_sso_cache_dir() { return home_dir() / ".aws" / "sso" / "cache"; }
+std::filesystem::path aws_sso_cache_dir() {
+    return home_dir() / ".aws" / "sso" / "cache";
+}
 
 }  // namespace ssocred::paths

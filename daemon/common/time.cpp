@@ -19,7 +19,8 @@ bool read_int(std::string_view s, std::size_t pos, std::size_t len, int& out) {
 std::optional<SystemTime> from_civil(int y, int mo, int d, int h, int mi, int sec) {
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
     using namespace std::chrono;
-    const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+    const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)},
+                             day{static_cast<unsigned>(d)}};
     if (!ymd.ok()) return std::nullopt;
     return sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec};
 }
@@ -33,17 +34,17 @@ std::string format_utc(SystemTime t) {
     const year_month_day ymd{days};
     const hh_mm_ss hms{secs - days};
     std::array<char, 32> buf{};
-    std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                  static_cast<int>(hms.seconds().count()));
+    std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
     return buf.data();
 }
 
 std::optional<SystemTime> parse_utc(std::string_view s) {
     int y, mo, d, h, mi, sec;
-    if (s.size() < 19 || !read_int(s, 0, 4, y) || s[4] != '-' || !read_int(s, 5, 2, mo) || s[7] != '-' ||
-        !read_int(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+    if (s.size() < 19 || !read_int(s, 0, 4, y) || s[4] != '-' || !read_int(s, 5, 2, mo) ||
+        s[7] != '-' || !read_int(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
         !read_int(s, 11, 2, h) || s[13] != ':' || !read_int(s, 14, 2, mi) || s[16] != ':' ||
         !read_int(s, 17, 2, sec))
         return std::nullopt;
@@ -62,7 +63,8 @@ std::optional<SystemTime> parse_utc(std::string_view s) {
         const int sign = s[pos] == '+' ? 1 : -1;
         int oh, om;
         std::string_view rest = s.substr(pos + 1);
-        if (rest.size() == 5 && rest[2] == ':' && read_int(rest, 0, 2, oh) && read_int(rest, 3, 2, om)) {
+        if (rest.size() == 5 && rest[2] == ':' && read_int(rest, 0, 2, oh) &&
+            read_int(rest, 3, 2, om)) {
         } else if (rest.size() == 4 && read_int(rest, 0, 2, oh) && read_int(rest, 2, 2, om)) {
         } else {
             return std::nullopt;
@@ -96,9 +98,12 @@ std::string format_http_date(SystemTime t) {
     return buf.data();
 }
 
-SystemTime from_epoch_seconds(std::int64_t s) { return SystemTime{std::chrono::seconds{s}}; }
+SystemTime from_epoch_seconds(std::int64_t s) {
+    return SystemTime{std::chrono::seconds{s}};
+}
 SystemTime from_epoch_millis(std::int64_t ms) {
-    return SystemTime{std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{ms})};
+    return SystemTime{
+        std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{ms})};
 }
 std::int64_t to_epoch_seconds(SystemTime t) {
     return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();

@@ -1,17 +1,17 @@
 #include "control/control_api.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
 #include <memory>
+#include <unistd.h>
 
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
+#include "ssocred/version.hpp"
+
 #include "control/control_json.hpp"
 #include "serve/json_error.hpp"
-#include "ssocred/version.hpp"
 
 namespace ssocred {
 namespace {
@@ -28,15 +28,20 @@ Response json_response(unsigned status, const json& body) {
     return r;
 }
 
-void fail(const Responder& respond, const Error& error) { respond(serve::json_error(error)); }
+void fail(const Responder& respond, const Error& error) {
+    respond(serve::json_error(error));
+}
 
-Error invalid(std::string message) { return Error::make(ErrorCode::Invalid, std::move(message)); }
+Error invalid(std::string message) {
+    return Error::make(ErrorCode::Invalid, std::move(message));
+}
 
 // The request body as a JSON object; an empty body is an empty object.
 Expected<json> body_object(const Request& request) {
     if (request.body.empty()) return json::object();
     json j = json::parse(request.body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return invalid("the request body must be a JSON object");
+    if (j.is_discarded() || !j.is_object())
+        return invalid("the request body must be a JSON object");
     return j;
 }
 
@@ -80,13 +85,15 @@ void ControlApi::handle(const Request& request, Responder respond) {
     if (p == "/v1/tokens" && m == "GET") return list_tokens(std::move(respond));
     if (auto id = tail_after(p, "/v1/tokens/"); !id.empty() && m == "DELETE")
         return revoke_token(id, std::move(respond));
-    respond(serve::json_error(404, "not_found", "no such control endpoint; see docs/control-api.md"));
+    respond(
+        serve::json_error(404, "not_found", "no such control endpoint; see docs/control-api.md"));
 }
 
 void ControlApi::status(Responder respond) {
     const auto now = std::chrono::system_clock::now();
     json http = json::array();
-    for (const auto& ep : endpoints_.http) http.push_back({{"address", ep.address}, {"port", ep.port}});
+    for (const auto& ep : endpoints_.http)
+        http.push_back({{"address", ep.address}, {"port", ep.port}});
     json sessions = json::array();
     for (const auto& s : ctx_.sessions.status()) sessions.push_back(control_json::session(s));
     const auto snapshot = ctx_.engine.snapshot();
@@ -100,7 +107,8 @@ void ControlApi::status(Responder respond) {
                                      {"message", *r.last_error}});
     }
     json active = nullptr;
-    if (auto a = ctx_.engine.active_role()) active = control_json::role(*a, ctx_.engine.active_profile());
+    if (auto a = ctx_.engine.active_role())
+        active = control_json::role(*a, ctx_.engine.active_profile());
     respond(json_response(
         200, {{"version", kVersion},
               {"pid", static_cast<long long>(::getpid())},
@@ -132,7 +140,8 @@ void ControlApi::metrics(Responder respond) {
     const auto& c = snapshot.counters;
     m.set("ssocred_upstream_calls_total", {{"operation", "GetRoleCredentials"}, {"outcome", "any"}},
           static_cast<double>(c.upstream_calls));
-    m.set("ssocred_renewals_total", {{"kind", "role"}, {"outcome", "ok"}}, static_cast<double>(c.renewals_ok));
+    m.set("ssocred_renewals_total", {{"kind", "role"}, {"outcome", "ok"}},
+          static_cast<double>(c.renewals_ok));
     m.set("ssocred_renewals_total", {{"kind", "role"}, {"outcome", "failed"}},
           static_cast<double>(c.renewals_failed));
     m.clear("ssocred_sessions");
@@ -211,24 +220,26 @@ void ControlApi::accounts(const Request& request, Responder respond) {
     const bool refresh = request.query_param("refresh").value_or("0") != "0";
     auto session = ctx_.sessions.resolve_session(requested);
     if (!session) return fail(respond, session.error());
-    boost::asio::post(ctx_.blocking, [this, name = *session, refresh, respond = std::move(respond)] {
-        auto list = ctx_.sessions.list_accounts(name, refresh);
-        if (!list) return fail(respond, list.error());
-        json accounts = json::array();
-        for (const auto& a : list->accounts)
-            accounts.push_back({{"account_id", a.account_id},
-                                {"account_name", a.account_name},
-                                {"email", a.email},
-                                {"roles", a.roles}});
-        respond(json_response(200, {{"session", list->session},
-                                    {"fetched_at", format_utc(list->fetched_at)},
-                                    {"accounts", accounts}}));
-    });
+    boost::asio::post(ctx_.blocking,
+                      [this, name = *session, refresh, respond = std::move(respond)] {
+                          auto list = ctx_.sessions.list_accounts(name, refresh);
+                          if (!list) return fail(respond, list.error());
+                          json accounts = json::array();
+                          for (const auto& a : list->accounts)
+                              accounts.push_back({{"account_id", a.account_id},
+                                                  {"account_name", a.account_name},
+                                                  {"email", a.email},
+                                                  {"roles", a.roles}});
+                          respond(json_response(200, {{"session", list->session},
+                                                      {"fetched_at", format_utc(list->fetched_at)},
+                                                      {"accounts", accounts}}));
+                      });
 }
 
 void ControlApi::get_active(Responder respond) {
     json active = nullptr;
-    if (auto a = ctx_.engine.active_role()) active = control_json::role(*a, ctx_.engine.active_profile());
+    if (auto a = ctx_.engine.active_role())
+        active = control_json::role(*a, ctx_.engine.active_profile());
     respond(json_response(200, {{"active", active}}));
 }
 
@@ -239,7 +250,8 @@ struct NamedRole {
     std::optional<std::string> profile;
 };
 
-static Expected<NamedRole> role_named(const CredentialEngine& engine, const sso::SessionManager& sessions,
+static Expected<NamedRole> role_named(const CredentialEngine& engine,
+                                      const sso::SessionManager& sessions,
                                       const ConfigProfiles& profiles, const std::string& profile,
                                       const std::string& account_id, const std::string& role_name,
                                       const std::string& session, bool allow_active) {
@@ -258,7 +270,8 @@ static Expected<NamedRole> role_named(const CredentialEngine& engine, const sso:
     }
     if (allow_active) {
         if (auto active = engine.active_role()) return NamedRole{*active, engine.active_profile()};
-        return Error::make(ErrorCode::NotFound, "no active role: pick one with `ssocred use PROFILE`");
+        return Error::make(ErrorCode::NotFound,
+                           "no active role: pick one with `ssocred use PROFILE`");
     }
     return invalid("name a profile, or an account_id and role_name");
 }
@@ -266,36 +279,45 @@ static Expected<NamedRole> role_named(const CredentialEngine& engine, const sso:
 void ControlApi::set_active(const Request& request, Responder respond) {
     auto body = body_object(request);
     if (!body) return fail(respond, body.error());
-    auto named = role_named(ctx_.engine, ctx_.sessions, ctx_.profiles, string_member(*body, "profile"),
-                            string_member(*body, "account_id"), string_member(*body, "role_name"),
-                            string_member(*body, "sso_session"), false);
+    auto named =
+        role_named(ctx_.engine, ctx_.sessions, ctx_.profiles, string_member(*body, "profile"),
+                   string_member(*body, "account_id"), string_member(*body, "role_name"),
+                   string_member(*body, "sso_session"), false);
     if (!named) return fail(respond, named.error());
     // The role must be assigned to the session: check against the (cached) listing off the loop.
     boost::asio::post(ctx_.blocking, [this, named = *named, respond = std::move(respond)] {
         auto list = ctx_.sessions.list_accounts(named.role.session, false);
         if (!list) return fail(respond, list.error());
-        const bool assigned = std::any_of(list->accounts.begin(), list->accounts.end(), [&](const auto& a) {
-            return a.account_id == named.role.account_id &&
-                   std::find(a.roles.begin(), a.roles.end(), named.role.role_name) != a.roles.end();
-        });
+        const bool assigned =
+            std::any_of(list->accounts.begin(), list->accounts.end(), [&](const auto& a) {
+                return a.account_id == named.role.account_id &&
+                       std::find(a.roles.begin(), a.roles.end(), named.role.role_name) !=
+                           a.roles.end();
+            });
         if (!assigned)
-            return fail(respond, Error::make(ErrorCode::NotFound,
-                                             "role " + named.role.role_name + " in account " + named.role.account_id +
-                                                 " is not assigned to you in session " + named.role.session +
-                                                 "; `ssocred list` shows what is"));
+            return fail(
+                respond,
+                Error::make(ErrorCode::NotFound,
+                            "role " + named.role.role_name + " in account " +
+                                named.role.account_id + " is not assigned to you in session " +
+                                named.role.session + "; `ssocred list` shows what is"));
         boost::asio::post(ctx_.loop, [this, named, respond] {
             json previous = nullptr;
-            if (auto a = ctx_.engine.active_role()) previous = control_json::role(*a, ctx_.engine.active_profile());
+            if (auto a = ctx_.engine.active_role())
+                previous = control_json::role(*a, ctx_.engine.active_profile());
             if (auto st = ctx_.engine.set_active_role(named.role, named.profile); !st)
                 return fail(respond, st.error());
             ctx_.sessions.set_default_session(named.role.session);
-            respond(json_response(200, {{"previous", previous}, {"active", control_json::role(named.role, named.profile)}}));
+            respond(
+                json_response(200, {{"previous", previous},
+                                    {"active", control_json::role(named.role, named.profile)}}));
         });
     });
 }
 
 void ControlApi::credentials(const Request& request, Responder respond) {
-    auto named = role_named(ctx_.engine, ctx_.sessions, ctx_.profiles, request.query_param("profile").value_or(""),
+    auto named = role_named(ctx_.engine, ctx_.sessions, ctx_.profiles,
+                            request.query_param("profile").value_or(""),
                             request.query_param("account_id").value_or(""),
                             request.query_param("role_name").value_or(""),
                             request.query_param("sso_session").value_or(""), true);
@@ -340,9 +362,10 @@ void ControlApi::endpoint(Responder respond) {
 void ControlApi::mint_token(const Request& request, Responder respond) {
     auto body = body_object(request);
     if (!body) return fail(respond, body.error());
-    auto named = role_named(ctx_.engine, ctx_.sessions, ctx_.profiles, string_member(*body, "profile"),
-                            string_member(*body, "account_id"), string_member(*body, "role_name"),
-                            string_member(*body, "sso_session"), true);
+    auto named =
+        role_named(ctx_.engine, ctx_.sessions, ctx_.profiles, string_member(*body, "profile"),
+                   string_member(*body, "account_id"), string_member(*body, "role_name"),
+                   string_member(*body, "sso_session"), true);
     if (!named) return fail(respond, named.error());
     std::optional<Seconds> ttl;
     if (auto it = body->find("ttl_seconds"); it != body->end() && !it->is_null()) {
@@ -350,7 +373,8 @@ void ControlApi::mint_token(const Request& request, Responder respond) {
             return fail(respond, invalid("ttl_seconds must be a positive whole number"));
         ttl = Seconds(it->get<long long>());
     }
-    auto minted = ctx_.tokens.mint(named->role, ttl, bool_member(*body, "file"), string_member(*body, "label"));
+    auto minted = ctx_.tokens.mint(named->role, ttl, bool_member(*body, "file"),
+                                   string_member(*body, "label"));
     if (!minted) return fail(respond, minted.error());
     json j = control_json::scoped_token(minted->info);
     j["role"] = control_json::role(named->role, named->profile);

@@ -37,14 +37,14 @@ struct ControlContext {
 };
 
 class ControlApi final : public serve::ControlHandler {
-public:
+  public:
     explicit ControlApi(ControlContext context) : ctx_(std::move(context)) {}
     // Set once the server is bound (the endpoints are part of status and env answers).
     void set_endpoints(serve::BoundEndpoints endpoints) { endpoints_ = std::move(endpoints); }
 
     void handle(const serve::Request& request, serve::Responder respond) override;
 
-private:
+  private:
     void status(serve::Responder respond);
     void metrics(serve::Responder respond);
     void start_login(const serve::Request& request, serve::Responder respond);

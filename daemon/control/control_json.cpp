@@ -4,7 +4,9 @@ namespace ssocred::control_json {
 
 using nlohmann::json;
 
-json time_or_null(const std::optional<SystemTime>& t) { return t ? json(format_utc(*t)) : json(nullptr); }
+json time_or_null(const std::optional<SystemTime>& t) {
+    return t ? json(format_utc(*t)) : json(nullptr);
+}
 
 json role(const RoleRef& r, const std::optional<std::string>& profile) {
     return {{"session", r.session},
@@ -29,7 +31,8 @@ json login(const sso::LoginProgress& p, bool joined) {
 
 json session(const sso::SessionStatus& s) {
     json last_error = nullptr;
-    if (s.last_error) last_error = {{"time", format_utc(s.last_error->time)}, {"message", s.last_error->message}};
+    if (s.last_error)
+        last_error = {{"time", format_utc(s.last_error->time)}, {"message", s.last_error->message}};
     return {{"name", s.name},
             {"start_url", s.start_url},
             {"region", s.region},

@@ -6,11 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ssocred/credentials.hpp"
+
 #include "creds/credential_engine.hpp"
 #include "serve/endpoint_tokens.hpp"
 #include "sso/login_task.hpp"
 #include "sso/session_manager.hpp"
-#include "ssocred/credentials.hpp"
 
 namespace ssocred::control_json {
 

@@ -17,23 +17,23 @@ namespace ssocred {
 // Categories callers branch on. Keep this list short: add a code only when some caller
 // needs to react to it differently.
 enum class ErrorCode {
-    Invalid,            // bad input (config line, request, flag)
-    NotFound,           // unknown profile, role, file
-    Io,                 // local file or socket failure
-    Network,            // could not reach upstream (DNS, refused, reset, TLS)
-    Timeout,            // upstream did not answer in time
-    Throttled,          // upstream 429 / TooManyRequests / SlowDown
-    UpstreamFault,      // upstream 5xx
-    BadResponse,        // upstream answered with something we cannot parse
-    Unauthorized,       // portal 401: access token invalid or revoked
-    InvalidGrant,       // refresh token used/revoked/expired: login required
-    InvalidClient,      // client registration invalid/expired
+    Invalid,        // bad input (config line, request, flag)
+    NotFound,       // unknown profile, role, file
+    Io,             // local file or socket failure
+    Network,        // could not reach upstream (DNS, refused, reset, TLS)
+    Timeout,        // upstream did not answer in time
+    Throttled,      // upstream 429 / TooManyRequests / SlowDown
+    UpstreamFault,  // upstream 5xx
+    BadResponse,    // upstream answered with something we cannot parse
+    Unauthorized,   // portal 401: access token invalid or revoked
+    InvalidGrant,   // refresh token used/revoked/expired: login required
+    InvalidClient,  // client registration invalid/expired
     AuthorizationPending,
     SlowDown,
-    ExpiredToken,       // device code / auth code expired
+    ExpiredToken,  // device code / auth code expired
     AccessDenied,
-    LoginRequired,      // no usable session
-    Forbidden,          // caller not allowed
+    LoginRequired,  // no usable session
+    Forbidden,      // caller not allowed
     Cancelled,
     Internal,
 };
@@ -42,8 +42,8 @@ const char* to_string(ErrorCode code) noexcept;
 
 struct Error {
     ErrorCode code = ErrorCode::Internal;
-    std::string message;     // user-facing, secret-free
-    int http_status = 0;     // upstream status when the error came from HTTP, else 0
+    std::string message;        // user-facing, secret-free
+    int http_status = 0;        // upstream status when the error came from HTTP, else 0
     std::string upstream_type;  // upstream error type (e.g. "InvalidGrantException"), if any
 
     static Error make(ErrorCode code, std::string message) {
@@ -68,30 +68,47 @@ inline bool is_transient(const Error& e) noexcept {
 
 template <class T>
 class [[nodiscard]] Expected {
-public:
-    Expected(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT implicit
+  public:
+    Expected(T value) : state_(std::in_place_index<0>, std::move(value)) {}      // NOLINT implicit
     Expected(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT implicit
 
     bool has_value() const noexcept { return state_.index() == 0; }
     explicit operator bool() const noexcept { return has_value(); }
 
-    T& value() & { assert(has_value()); return std::get<0>(state_); }
-    const T& value() const& { assert(has_value()); return std::get<0>(state_); }
-    T&& value() && { assert(has_value()); return std::get<0>(std::move(state_)); }
+    T& value() & {
+        assert(has_value());
+        return std::get<0>(state_);
+    }
+    const T& value() const& {
+        assert(has_value());
+        return std::get<0>(state_);
+    }
+    T&& value() && {
+        assert(has_value());
+        return std::get<0>(std::move(state_));
+    }
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
 
-    const Error& error() const& { assert(!has_value()); return std::get<1>(state_); }
-    Error&& error() && { assert(!has_value()); return std::get<1>(std::move(state_)); }
+    const Error& error() const& {
+        assert(!has_value());
+        return std::get<1>(state_);
+    }
+    Error&& error() && {
+        assert(!has_value());
+        return std::get<1>(std::move(state_));
+    }
 
-private:
+  private:
     std::variant<T, Error> state_;
 };
 
 struct Ok {};
 using Status = Expected<Ok>;
-inline Status ok() { return Ok{}; }
+inline Status ok() {
+    return Ok{};
+}
 
 }  // namespace ssocred

@@ -15,7 +15,7 @@ void secure_wipe(std::string& s) noexcept;
 void secure_wipe(void* data, std::size_t size) noexcept;
 
 class Secret {
-public:
+  public:
     Secret() = default;
     explicit Secret(std::string value) noexcept : value_(std::move(value)) {}
     explicit Secret(std::string_view value) : value_(value) {}
@@ -47,7 +47,7 @@ public:
     [[nodiscard]] bool equals(std::string_view candidate) const noexcept;
     friend bool operator==(const Secret& a, const Secret& b) noexcept { return a.equals(b.value_); }
 
-private:
+  private:
     std::string value_;
 };
 

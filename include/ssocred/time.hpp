@@ -30,25 +30,25 @@ std::int64_t to_epoch_seconds(SystemTime t);
 
 // Injected wherever a decision depends on "now", so tests can move time.
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     virtual SystemTime now() const = 0;
 };
 
 class RealClock final : public Clock {
-public:
+  public:
     SystemTime now() const override { return std::chrono::system_clock::now(); }
     static const RealClock& instance();
 };
 
 class ManualClock final : public Clock {
-public:
+  public:
     explicit ManualClock(SystemTime start) : now_(start) {}
     SystemTime now() const override { return now_; }
     void advance(std::chrono::system_clock::duration d) { now_ += d; }
     void set(SystemTime t) { now_ = t; }
 
-private:
+  private:
     SystemTime now_;
 };
 

@@ -1,8 +1,9 @@
+#include "ssocred/time.hpp"
+
 #include <gtest/gtest.h>
 
 #include "ssocred/crypto.hpp"
 #include "ssocred/secret.hpp"
-#include "ssocred/time.hpp"
 
 namespace ssocred {
 namespace {

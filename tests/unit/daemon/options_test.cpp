@@ -1,9 +1,9 @@
-#include <gtest/gtest.h>
+#include "options.hpp"
 
 #include <initializer_list>
 #include <vector>
 
-#include "options.hpp"
+#include <gtest/gtest.h>
 
 namespace ssocred {
 namespace {
@@ -26,8 +26,8 @@ TEST(Options, Defaults) {
 
 TEST(Options, EveryFlagInBothSpellings) {
     auto r = parse({"--socket", "/tmp/s.sock", "--listen", "127.0.0.1:0", "--listen=[::1]:9000",
-                    "--state-dir=/tmp/st", "--aws-cache=off", "--imds-v1", "--allow-cidr", "172.17.0.0/16",
-                    "--log-level", "debug", "--log-format=json"});
+                    "--state-dir=/tmp/st", "--aws-cache=off", "--imds-v1", "--allow-cidr",
+                    "172.17.0.0/16", "--log-level", "debug", "--log-format=json"});
     ASSERT_TRUE(r) << r.error().message;
     const auto& o = r->options;
     EXPECT_EQ(o.socket, "/tmp/s.sock");
@@ -47,8 +47,12 @@ TEST(Options, HelpAndVersion) {
 }
 
 TEST(Options, UsageErrorsNameTheProblem) {
-    for (auto args : {std::vector<const char*>{"--bogus"}, {"--listen"}, {"--aws-cache=maybe"},
-                      {"--log-level", "loud"}, {"--log-format", "xml"}, {"--state-dir="}}) {
+    for (auto args : {std::vector<const char*>{"--bogus"},
+                      {"--listen"},
+                      {"--aws-cache=maybe"},
+                      {"--log-level", "loud"},
+                      {"--log-format", "xml"},
+                      {"--state-dir="}}) {
         std::vector<const char*> argv{"ssocredd"};
         argv.insert(argv.end(), args.begin(), args.end());
         auto r = parse_command_line(static_cast<int>(argv.size()), argv.data());
