@@ -19,36 +19,6 @@ Response json_error(unsigned status, std::string_view code, std::string_view mes
     return r;
 }
 
-unsigned http_status_for(ErrorCode code) noexcept {
-    switch (code) {
-        case ErrorCode::NotFound:
-            return 404;
-        case ErrorCode::Invalid:
-            return 400;
-        case ErrorCode::Forbidden:
-        case ErrorCode::AccessDenied:
-            return 403;
-        case ErrorCode::LoginRequired:
-        case ErrorCode::InvalidGrant:
-        case ErrorCode::Unauthorized:
-        case ErrorCode::InvalidClient:
-        case ErrorCode::ExpiredToken:
-        case ErrorCode::Network:
-        case ErrorCode::Timeout:
-        case ErrorCode::Throttled:
-        case ErrorCode::UpstreamFault:
-        case ErrorCode::BadResponse:
-        case ErrorCode::SlowDown:
-        case ErrorCode::AuthorizationPending:
-        case ErrorCode::Cancelled:
-            return 503;
-        case ErrorCode::Io:
-        case ErrorCode::Internal:
-            return 500;
-    }
-    return 500;
-}
-
 std::string_view error_code_for(ErrorCode code) noexcept {
     switch (code) {
         case ErrorCode::NotFound:
@@ -84,4 +54,16 @@ Response json_error(const Error& error) {
     return json_error(http_status_for(error.code), error_code_for(error.code), error.message);
 }
 
+unsigned http_status_for(ErrorCode code) noexcept {
+    // The status follows from the API error code (docs/control-api.md), so the mapping
+    // from ErrorCode lives in one switch: error_code_for.
+    const std::string_view name = error_code_for(code);
+    if (name == "not_found") return 404;
+    if (name == "invalid") return 400;
+    if (name == "forbidden") return 403;
+    if (name == "login_required" || name == "upstream_unavailable") return 503;
+    return 500;
+}
+
 }  // namespace ssocred::serve
+
