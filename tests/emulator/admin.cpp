@@ -53,6 +53,7 @@ Json settings_json(const Settings& s) {
             {"registration_ttl", s.registration_ttl},
             {"page_size", s.page_size},
             {"approve_after", s.approve_after},
+            {"refresh_reuse_grace", s.refresh_reuse_grace},
             {"deny", s.deny}};
 }
 
@@ -178,6 +179,7 @@ Response set_settings(Ctx& c) {
         {"registration_ttl", &Settings::registration_ttl, 1},
         {"page_size", &Settings::page_size, 0},
         {"approve_after", &Settings::approve_after, -1},
+        {"refresh_reuse_grace", &Settings::refresh_reuse_grace, 0},
     };
     Settings next = s;
     for (const Field& f : kFields) {

@@ -119,10 +119,16 @@ Response refresh_grant(State& state, const Client& client, const Json& in) {
     if (!token) return fail(kInvalidRequest, "refreshToken is required for this grant type");
     RefreshToken* r = state.find_refresh_token(*token);
     // A used (rotated), revoked or foreign refresh token all look the same to the caller.
-    if (!r || r->used || r->revoked || r->client_id != client.id) {
+    const bool within_grace =
+        r && r->used &&
+        state.now() - r->used_at <= std::chrono::seconds(state.settings().refresh_reuse_grace);
+    if (!r || (r->used && !within_grace) || r->revoked || r->client_id != client.id) {
         return fail(kInvalidGrant, "Invalid refresh token provided");
     }
-    r->used = true;
+    if (!r->used) {
+        r->used = true;
+        r->used_at = state.now();
+    }
     return json_reply(http::status::ok, token_response(state, client, "refresh_token"));
 }
 

@@ -27,7 +27,10 @@ struct Settings {
     long long registration_ttl = 90LL * 24 * 3600;  // the real service: ~90 days
     long long page_size = 0;                        // 0 = only the caller's max_result
     long long approve_after = 0;                    // -1 = only an admin/user approves
-    bool deny = false;                              // the "user" refuses logins
+    // Seconds a rotated refresh token stays usable (OAuth "reuse interval", as some IdPs
+    // offer); 0 = strict single use, which is what the emulator models by default.
+    long long refresh_reuse_grace = 0;
+    bool deny = false;  // the "user" refuses logins
 };
 
 // The emulator's own time: the real clock plus an offset tests can move, so they can
@@ -86,7 +89,8 @@ struct RefreshToken {
     std::string token;
     std::string client_id;
     SystemTime issued_at;
-    bool used = false;  // rotated away: each refresh token works once
+    bool used = false;   // rotated away: each refresh token works once
+    SystemTime used_at;  // when it was rotated away (for Settings::refresh_reuse_grace)
     bool revoked = false;
 };
 

@@ -261,6 +261,23 @@ class RefreshTokens(EmulatorTest):
         # Both access tokens issued by refresh are live until they expire.
         self.sso.list_accounts(accessToken=new["accessToken"])
 
+    def test_reuse_grace_keeps_a_rotated_token_alive_for_a_while(self):
+        reg, tok = self.device_login()
+        base = dict(clientId=reg["clientId"], clientSecret=reg["clientSecret"],
+                    grantType="refresh_token", refreshToken=tok["refreshToken"])
+        self.emu.settings(refresh_reuse_grace=60)
+        try:
+            self.oidc.create_token(**base)
+            # A retry of the same refresh (the answer to the first was lost) still works.
+            again = self.oidc.create_token(**base)
+            self.assertTrue(again["refreshToken"])
+            self.emu.shift_clock(61)  # past the grace window: the rotated token is dead
+            with self.assertRaises(self.oidc.exceptions.InvalidGrantException):
+                self.oidc.create_token(**base)
+        finally:
+            self.emu.settings(refresh_reuse_grace=0)
+            self.emu.set_clock_offset(0)
+
     def test_refresh_token_bound_to_client(self):
         reg, tok = self.device_login()
         other = self.register()
