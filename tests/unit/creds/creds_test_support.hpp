@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "creds/credential_engine.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ssocred::creds_test {
 
@@ -105,25 +106,7 @@ class FakeResolver final : public ProfileResolver {
     std::map<std::string, std::string> sso_regions;
 };
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string tmpl =
-            (std::filesystem::temp_directory_path() / "ssocred-creds-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) std::abort();
-        path_ = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-};
+using test::TempDir;
 
 class EngineTest : public ::testing::Test {
   protected:

@@ -12,30 +12,9 @@
 #include "ssocred/time.hpp"
 
 #include "store/token_state.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ssocred::test {
-
-// A fresh directory from mkdtemp, removed with its content at scope exit.
-class TempDir {
-  public:
-    TempDir() {
-        std::string tmpl =
-            (std::filesystem::temp_directory_path() / "ssocred-store-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) std::abort();
-        path_ = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-    std::filesystem::path operator/(const std::string& rel) const { return path_ / rel; }
-
-  private:
-    std::filesystem::path path_;
-};
 
 // Sets an environment variable for the scope, restoring the old value afterwards.
 class ScopedEnv {
