@@ -26,6 +26,9 @@ const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 const EXIT_UNSUPPORTED = 3;
 
+// The provider names of the interop client contract, shared with the Go client.
+const CONTRACT_PROVIDERS = ["chain", "container", "http", "imds", "process"];
+
 // Each provider is the SDK's own, built with no options: every default (allowed hosts,
 // timeouts, retries, token vs token file) stays the SDK's.
 const PROVIDERS = {
@@ -87,6 +90,9 @@ function parseArgs(argv) {
         opts[key] = value;
     }
     if (opts.provider === null) throw new UsageError("--provider is required");
+    if (!CONTRACT_PROVIDERS.includes(opts.provider)) {
+        throw new UsageError(`--provider must be one of ${CONTRACT_PROVIDERS.join(", ")}; got '${opts.provider}'`);
+    }
     if (opts.stsEndpoint !== null) {
         let url;
         try {
