@@ -41,5 +41,8 @@ export GOENV=off
 export CGO_ENABLED=0
 
 cd "$here"
-go build -trimpath -o "$out/ssocred-interop-go.tmp" .
-mv -f "$out/ssocred-interop-go.tmp" "$out/ssocred-interop-go"
+# GOCACHE is safe to share between concurrent builds; the binary appears atomically.
+tmp="$out/.ssocred-interop-go.$$"
+trap 'rm -f "$tmp"' EXIT
+go build -trimpath -o "$tmp" .
+mv -f "$tmp" "$out/ssocred-interop-go"
