@@ -24,7 +24,6 @@ import {
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
-const EXIT_UNSUPPORTED = 3;
 
 // The provider names of the interop client contract, shared with the Go client.
 const CONTRACT_PROVIDERS = ["chain", "container", "http", "imds", "process"];
@@ -52,7 +51,7 @@ resolution: access_key_id, expiration, expired_at_use, caller_arn, error, sdk_ve
                   long-running mode: keep one client and resolve every INTERVAL seconds
                   until DURATION seconds have passed
 Everything else comes from the environment (ssocred env). Exit 0 when every line
-succeeded, 1 otherwise, 2 on a usage error, 3 for an unsupported provider.
+succeeded, 1 otherwise, 2 on a usage error (every provider is supported here).
 `;
 
 class UsageError extends Error {}
@@ -221,13 +220,8 @@ async function main(argv) {
         return EXIT_OK;
     }
     const version = sdkVersion();
+    // Every provider of the contract exists in this SDK: none exits 3 ("unsupported").
     const makeProvider = PROVIDERS[opts.provider];
-    if (!makeProvider) {
-        emit({ access_key_id: null, expiration: null, expired_at_use: false, caller_arn: null,
-            error: `unsupported: provider '${opts.provider}' (known: ${Object.keys(PROVIDERS).join(", ")})`,
-            sdk_version: version });
-        return EXIT_UNSUPPORTED;
-    }
     rememberEnvironmentSecrets();
 
     // ONE client and provider for the whole run, as a long-running application holds them.
