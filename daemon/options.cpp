@@ -31,6 +31,10 @@ Options:
   --help                 print this help and exit
 
 Signals: SIGTERM drains and exits 0; SIGHUP re-reads ~/.aws/config.
+
+Environment: AWS_CA_BUNDLE, HTTPS_PROXY/NO_PROXY, AWS_ENDPOINT_URL_SSO(_OIDC) as in the AWS
+CLI; SSOCRED_UPSTREAM_TIMEOUT=SECONDS (1-300) shortens the connect/read timeout of calls to
+Identity Center (default 5 s connect, 15 s read; meant for tests).
 )";
 }
 

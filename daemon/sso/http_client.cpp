@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
+#include <optional>
+#include <string_view>
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
@@ -51,6 +54,15 @@ Error transport_error(httplib::Error e, const BaseUrl& base,
     }
 }
 
+// Whole seconds in [1, 300]; anything else is rejected.
+std::optional<std::chrono::seconds> parse_timeout_seconds(std::string_view text) {
+    int value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || value < 1 || value > 300) return std::nullopt;
+    return std::chrono::seconds(value);
+}
+
 }  // namespace
 
 HttpResponse::~HttpResponse() {
@@ -61,6 +73,16 @@ HttpOptions HttpOptions::from_env() {
     HttpOptions o;
     if (const char* ca = std::getenv("AWS_CA_BUNDLE"); ca != nullptr && *ca != '\0') {  // NOLINT
         o.ca_bundle = ca;
+    }
+    // Test hook (documented in ssocredd --help): a short upstream timeout lets the fault tests
+    // check "an answer slower than the timeout" in seconds, not the default 15 s.
+    if (const char* t = std::getenv("SSOCRED_UPSTREAM_TIMEOUT"); t != nullptr) {  // NOLINT
+        if (const auto seconds = parse_timeout_seconds(t)) {
+            o.connect_timeout = *seconds;
+            o.read_timeout = *seconds;
+        } else {
+            spdlog::warn("ignoring SSOCRED_UPSTREAM_TIMEOUT: expected whole seconds, 1 to 300");
+        }
     }
     return o;
 }

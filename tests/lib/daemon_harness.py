@@ -16,6 +16,11 @@ import time
 
 SSOCREDD = os.environ.get("SSOCREDD", "ssocredd")
 SSOCRED = os.environ.get("SSOCRED", "ssocred")
+# Opt-in: run every daemon under a wrapper, e.g. scripts/valgrind.sh sets
+# SSOCRED_DAEMON_WRAPPER="valgrind --error-exitcode=99 --leak-check=full ...". With valgrind,
+# each daemon's report goes to <tmp>/valgrind.<pid>.log and stopping the daemon fails the
+# test if memcheck reported any error (see Daemon.stop).
+DAEMON_WRAPPER = os.environ.get("SSOCRED_DAEMON_WRAPPER", "").split()
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
@@ -71,7 +76,7 @@ class Daemon:
     """A running ssocredd in its own temporary HOME."""
 
     def __init__(self, emulator_url, tmpdir=None, extra_args=(), env=None, config_profiles=None,
-                 config_sessions=None, listen="127.0.0.1:0"):
+                 config_sessions=None, listen="127.0.0.1:0", wrapper=None):
         self.tmp = tmpdir or tempfile.mkdtemp(prefix="ssocred-test-")
         self.home = os.path.join(self.tmp, "home")
         self.state_dir = os.path.join(self.tmp, "state")
@@ -100,12 +105,22 @@ class Daemon:
                      "--log-level", "debug", *extra_args]
         if listen:
             self.args += ["--listen", listen]
+        # wrapper: argv prefix for this daemon (e.g. ["prlimit", "--nofile=1024:20000"]);
+        # the SSOCRED_DAEMON_WRAPPER one, if any, goes outermost.
+        self.wrapper = list(wrapper or [])
+        self.valgrind = bool(DAEMON_WRAPPER) and "valgrind" in os.path.basename(DAEMON_WRAPPER[0])
+        outer = list(DAEMON_WRAPPER)
+        if self.valgrind:
+            outer.append("--log-file=" + os.path.join(self.tmp, "valgrind.%p.log"))
+        self.args = outer + self.wrapper + self.args
         self.proc = None
         self.log_path = os.path.join(self.tmp, "ssocredd.log")
         self._log = None
 
     # -- lifecycle ---------------------------------------------------------
     def start(self, timeout=15):
+        if DAEMON_WRAPPER:
+            timeout *= 4  # valgrind starts slowly
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(self.args, env=self.env, stdout=self._log, stderr=self._log,
                                      stdin=subprocess.DEVNULL)
@@ -133,7 +148,26 @@ class Daemon:
         if self._log:
             self._log.close()
             self._log = None
+        if self.valgrind:
+            self.check_valgrind_reports()
         return self.proc.returncode if self.proc else None
+
+    def check_valgrind_reports(self):
+        """Raises AssertionError if any memcheck report of this daemon shows an error or a
+        definite/indirect leak. Reports of killed (kill -9) runs have no summary: skipped."""
+        import glob
+        import re
+        bad = []
+        for path in sorted(glob.glob(os.path.join(self.tmp, "valgrind.*.log"))):
+            with open(path, errors="replace") as f:
+                text = f.read()
+            m = re.search(r"ERROR SUMMARY: (\d+) errors", text)
+            if m and int(m.group(1)) > 0:
+                bad.append((path, text))
+            os.rename(path, path + ".checked")
+        if bad:
+            raise AssertionError("valgrind memcheck reported errors:\n" +
+                                 "\n".join(f"--- {p}\n{t[-20000:]}" for p, t in bad))
 
     def kill9(self):
         if self.proc and self.proc.poll() is None:
@@ -144,8 +178,10 @@ class Daemon:
             self._log = None
 
     def close(self):
-        self.stop()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self):
         return self.start()
@@ -203,3 +239,105 @@ class Daemon:
         if session:
             args += ["--sso-session", session]
         return self.cli(*args, timeout=timeout, check=True)
+
+
+# -- fault-injection helpers (tests/integration/test_faults*.py, test_crash_loop.py) ----
+import calendar  # noqa: E402  (kept with the helpers that use it)
+import threading  # noqa: E402
+
+
+def parse_expiration(text):
+    """"2026-11-23T13:29:28Z" (the container endpoint's Expiration) -> epoch seconds."""
+    return calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))
+
+
+class TcpForwarder:
+    """A loopback TCP forwarder in front of an upstream (the emulator) that can stop
+    listening, so clients get "connection refused", and listen again on the same port.
+
+    fwd = TcpForwarder(("127.0.0.1", 4242)).start(); fwd.url; fwd.refuse(); fwd.accept()
+    fwd.close() stops it (also closes every forwarded connection)."""
+
+    def __init__(self, upstream):
+        self.upstream = upstream
+        self.port = None
+        self._listener = None
+        self._lock = threading.Lock()
+        self._conns = []
+        self._closed = False
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self._listen()
+        return self
+
+    def _listen(self):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", self.port or 0))
+        s.listen(64)
+        self.port = s.getsockname()[1]
+        with self._lock:
+            self._listener = s
+        threading.Thread(target=self._accept_loop, args=(s,), daemon=True).start()
+
+    def refuse(self):
+        """Stops listening: new connections are refused by the kernel (RST)."""
+        with self._lock:
+            s, self._listener = self._listener, None
+        if s:
+            s.shutdown(socket.SHUT_RDWR)
+            s.close()
+
+    def accept(self):
+        """Listens again on the same port."""
+        if self._listener is None:
+            self._listen()
+
+    def close(self):
+        self._closed = True
+        self.refuse()
+        with self._lock:
+            conns, self._conns = self._conns, []
+        for c in conns:
+            try:
+                c.close()
+            except OSError:
+                pass
+
+    def _accept_loop(self, listener):
+        while not self._closed:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # the listener was closed
+            try:
+                up = socket.create_connection(self.upstream, timeout=10)
+            except OSError:
+                client.close()
+                continue
+            up.settimeout(None)
+            with self._lock:
+                self._conns += [client, up]
+            for a, b in ((client, up), (up, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src, dst):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
