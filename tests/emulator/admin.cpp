@@ -104,6 +104,8 @@ Json issued_json(State& s) {
                          {"access_token", c.access_token},
                          {"issued_at", ssocred::format_utc(c.issued_at)},
                          {"expiration", ssocred::format_utc(c.expiration)}});
+        // Only with --sts-endpoint: the identity an STS will report for these keys.
+        if (!c.assumed_role_arn.empty()) creds.back()["assumed_role_arn"] = c.assumed_role_arn;
     }
     Json access = Json::array();
     for (const auto& t : s.access_tokens()) {

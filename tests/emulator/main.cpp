@@ -15,6 +15,7 @@
 #include "router.hpp"
 #include "server.hpp"
 #include "state.hpp"
+#include "sts_minter.hpp"
 
 namespace {
 
@@ -104,8 +105,15 @@ int main(int argc, char** argv) {
         tls->use_private_key_file(*options->tls_key, asio::ssl::context::pem, ec);
         if (ec) return fail("--tls-key " + *options->tls_key + ": " + ec.message());
     }
+    std::optional<emu::StsMinter> sts;
+    if (options->sts_endpoint) {
+        auto sts_options = emu::sts_options_from_env(*options->sts_endpoint, options->sts_region);
+        if (!sts_options) return fail(sts_options.error().message);
+        sts.emplace(std::move(*sts_options));
+    }
     const emu::Settings settings = resolve_settings(*options, catalog->settings);
     emu::State state(std::move(*catalog), settings, "");
+    if (sts) state.set_minter(&*sts);
     emu::Faults faults;
     emu::Counters counters;
     emu::Router router(state, faults, counters);

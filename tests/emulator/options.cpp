@@ -55,9 +55,11 @@ ssocred::Expected<Options> parse_options(const std::vector<std::string>& args) {
         } else if (flag == "--allow-remote") {
             o.allow_remote = true;
         } else if (flag == "--listen" || flag == "--config" || flag == "--tls-cert" ||
-                   flag == "--tls-key") {
+                   flag == "--tls-key" || flag == "--sts-endpoint" || flag == "--sts-region") {
             auto v = value();
             if (!v) return std::move(v).error();
+            if (flag == "--sts-endpoint") o.sts_endpoint = *v;
+            if (flag == "--sts-region") o.sts_region = *v;
             if (flag == "--listen") o.listen = *v;
             if (flag == "--config") o.config_file = *v;
             if (flag == "--tls-cert") o.tls_cert = *v;
@@ -80,6 +82,9 @@ ssocred::Expected<Options> parse_options(const std::vector<std::string>& args) {
     }
     if (o.tls_cert.has_value() != o.tls_key.has_value()) {
         return Error::make(ErrorCode::Invalid, "--tls-cert and --tls-key go together");
+    }
+    if (o.sts_region && !o.sts_endpoint) {
+        return Error::make(ErrorCode::Invalid, "--sts-region needs --sts-endpoint");
     }
     return o;
 }
@@ -115,6 +120,16 @@ Usage: ssocred-emulator [flags]
                            than the caller's max_result (default 0 = no limit)
   --tls-cert FILE          serve HTTPS with this PEM certificate (chain)
   --tls-key FILE           ... and this PEM private key
+  --sts-endpoint URL       mint every role credential by calling STS AssumeRole at URL
+                           (http(s)://HOST:PORT, e.g. a local moto_server) for
+                           arn:aws:iam::ACCOUNT:role/ROLE, session name "ssocred-emulator",
+                           DurationSeconds = role ttl; the answer's keys are returned and
+                           recorded in /__admin/issued (with assumed_role_arn); the
+                           expiration returned stays emulator time + role ttl. The request
+                           is SigV4-signed with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+                           (and AWS_SESSION_TOKEN if set) from the environment. A failed
+                           AssumeRole makes GetRoleCredentials answer 500.
+  --sts-region REGION      region of that signature (default us-east-1)
   --help                   this text
   --version                print the version
 

@@ -20,6 +20,10 @@ struct Options {
     std::optional<long long> device_interval;
     std::optional<std::string> tls_cert;
     std::optional<std::string> tls_key;
+    // Mint role credentials by STS AssumeRole on this endpoint (e.g. moto_server); the
+    // signing key comes from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+    std::optional<std::string> sts_endpoint;
+    std::optional<std::string> sts_region;
     bool allow_remote = false;
     bool help = false;
     bool version = false;

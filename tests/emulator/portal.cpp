@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iostream>
+#include <optional>
 
 #include "errors.hpp"
 
@@ -73,7 +75,19 @@ Response get_role_credentials(State& state, const Request& req, const Target& ta
         return fail(kResourceNotFound, "No access");
     }
     const std::string bearer_token = token->token;
-    const IssuedCredentials& c = state.issue_credentials(*account_id, *role, bearer_token);
+    std::optional<MintedKeys> minted;
+    if (RoleMinter* minter = state.minter()) {
+        // DurationSeconds = role_ttl, whatever the STS stand-in makes of it; the expiration
+        // reported below stays the emulator's own (its clock can be shifted by tests).
+        auto keys = minter->mint(*account_id, *role, state.settings().role_ttl);
+        if (!keys) {
+            std::cerr << "ssocred-emulator: " << keys.error().message << "\n";
+            return fail(kInternalServer, keys.error().message);
+        }
+        minted = std::move(*keys);
+    }
+    const IssuedCredentials& c =
+        state.issue_credentials(*account_id, *role, bearer_token, minted ? &*minted : nullptr);
     Json out;
     out["roleCredentials"] = {
         {"accessKeyId", c.access_key_id},

@@ -116,14 +116,22 @@ AccessToken* State::live_access_token(const std::string& token) {
 }
 
 IssuedCredentials& State::issue_credentials(const std::string& account_id, const std::string& role,
-                                            const std::string& access_token) {
+                                            const std::string& access_token,
+                                            const MintedKeys* minted) {
     static constexpr std::string_view kUpperAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     static constexpr std::string_view kSecretAlphabet =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     IssuedCredentials c;
-    c.access_key_id = "ASIA" + random_from(kUpperAlnum, 16);
-    c.secret_access_key = random_from(kSecretAlphabet, 40);
-    c.session_token = "IQoJb3JpZ2luX2VtdWxhdG9y" + crypto::random_base64url(240);
+    if (minted) {
+        c.access_key_id = minted->access_key_id;
+        c.secret_access_key = minted->secret_access_key;
+        c.session_token = minted->session_token;
+        c.assumed_role_arn = minted->assumed_role_arn;
+    } else {
+        c.access_key_id = "ASIA" + random_from(kUpperAlnum, 16);
+        c.secret_access_key = random_from(kSecretAlphabet, 40);
+        c.session_token = "IQoJb3JpZ2luX2VtdWxhdG9y" + crypto::random_base64url(240);
+    }
     c.account_id = account_id;
     c.role_name = role;
     c.access_token = access_token;

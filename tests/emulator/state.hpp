@@ -12,6 +12,7 @@
 #include "ssocred/time.hpp"
 
 #include "catalog.hpp"
+#include "minter.hpp"
 
 namespace emu {
 
@@ -100,7 +101,8 @@ struct IssuedCredentials {
     std::string session_token;
     std::string account_id;
     std::string role_name;
-    std::string access_token;  // the bearer token it was issued to
+    std::string access_token;      // the bearer token it was issued to
+    std::string assumed_role_arn;  // set when minted by STS AssumeRole (--sts-endpoint)
     SystemTime issued_at;
     SystemTime expiration;
 };
@@ -143,8 +145,15 @@ class State {
     // The token if it exists, is not revoked and has not expired (emulator time).
     AccessToken* live_access_token(const std::string& token);
 
+    // Records credentials for `role`: `minted` ones (from the RoleMinter) or, without them,
+    // freshly invented keys. The expiration is always emulator time + role_ttl.
     IssuedCredentials& issue_credentials(const std::string& account_id, const std::string& role,
-                                         const std::string& access_token);
+                                         const std::string& access_token,
+                                         const MintedKeys* minted = nullptr);
+
+    // Where GetRoleCredentials gets keys from; nullptr (the default) = invent them.
+    RoleMinter* minter() const { return minter_; }
+    void set_minter(RoleMinter* minter) { minter_ = minter; }
 
     std::string add_cursor(PageCursor c);
     const PageCursor* find_cursor(const std::string& token) const;
@@ -174,6 +183,7 @@ class State {
     std::deque<RefreshToken> refresh_tokens_;
     std::deque<IssuedCredentials> issued_;
     std::map<std::string, PageCursor> cursors_;
+    RoleMinter* minter_ = nullptr;  // not owned; outlives the State (main.cpp)
 };
 
 }  // namespace emu
