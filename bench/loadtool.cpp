@@ -91,8 +91,8 @@ Options parse(int argc, char** argv) {
 }
 
 std::string request_text(const Options& o) {
-    std::string r = "GET " + o.path + " HTTP/1.1\r\nHost: " + o.host + ":" + std::to_string(o.port) +
-                    "\r\n";
+    std::string r =
+        "GET " + o.path + " HTTP/1.1\r\nHost: " + o.host + ":" + std::to_string(o.port) + "\r\n";
     for (const auto& h : o.headers) r += h + "\r\n";
     r += "\r\n";
     return r;
@@ -162,8 +162,8 @@ int fetch_once(int fd, const std::string& req, int timeout_ms) {
     ResponseReader r;
     const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
     while (!r.complete()) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                                 Clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0) return -1;
         pollfd p{fd, POLLIN, 0};
         if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return -1;
@@ -237,10 +237,11 @@ int run_idle(const Options& o) {
         closed += closed_by_peer(fd) ? 1 : 0;
         ::close(fd);
     }
-    std::printf("{\"held\":%zu,\"failed\":%d,\"closed_by_server\":%d,\"held_ms\":%.0f,"
-                "\"slowloris\":%s,\"slowloris_closed_after_ms\":%.0f}\n",
-                fds.size(), failed, closed, ms_since(t0), o.slowloris ? "true" : "false",
-                loris_closed_after.value_or(-1));
+    std::printf(
+        "{\"held\":%zu,\"failed\":%d,\"closed_by_server\":%d,\"held_ms\":%.0f,"
+        "\"slowloris\":%s,\"slowloris_closed_after_ms\":%.0f}\n",
+        fds.size(), failed, closed, ms_since(t0), o.slowloris ? "true" : "false",
+        loris_closed_after.value_or(-1));
     if (loris >= 0) ::close(loris);
     return 0;
 }
@@ -253,9 +254,10 @@ void print_times(const char* mode, const Options& o, const std::map<int, int>& s
         const auto i = static_cast<std::size_t>(p / 100.0 * static_cast<double>(times.size() - 1));
         return times[i];
     };
-    std::printf("{\"mode\":\"%s\",\"count\":%d,\"total_ms\":%.3f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
-                "\"max_ms\":%.3f,\"status\":{",
-                mode, o.count, total_ms, pct(50), pct(99), times.empty() ? -1.0 : times.back());
+    std::printf(
+        "{\"mode\":\"%s\",\"count\":%d,\"total_ms\":%.3f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
+        "\"max_ms\":%.3f,\"status\":{",
+        mode, o.count, total_ms, pct(50), pct(99), times.empty() ? -1.0 : times.back());
     bool first = true;
     for (const auto& [status, n] : statuses) {
         std::printf("%s\"%d\":%d", first ? "" : ",", status, n);
