@@ -37,6 +37,7 @@ from daemon_harness import SSOCRED, Daemon
 from ssocred_testlib import Emulator, Process, free_tmpdir
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
 MOTO_SERVER = shutil.which("moto_server")
 ACCOUNT = "123456789012"  # moto's default account: its trust policies are checked there
 ROLES = ["InteropAdmin", "InteropReadOnly"]
@@ -209,7 +210,7 @@ class InteropStack:
         self.daemon = Daemon(self.emu.url, tmpdir=os.path.join(self.tmp, "daemon"),
                              config_profiles=PROFILES)
         os.makedirs(self.daemon.tmp, exist_ok=True)
-        self.daemon.start()
+        self.daemon.start(timeout=60)  # the shared 2-core machine can be very busy
         self.daemon.login()
         self.daemon.cli("use", "interop", check=True)
 
@@ -493,6 +494,11 @@ def load_parts(directory):
     return parts
 
 
+# Rows by client family, then by name.
+ROW_ORDER = ["botocore default chain", "botocore", "AWS CLI v2", "AWS CLI v1",
+             "JS v3 fromNodeProviderChain", "JS", "Go"]
+
+
 def render_markdown(parts):
     """One table: client × endpoint; then versions and notes."""
     cols = COLUMNS
@@ -501,22 +507,29 @@ def render_markdown(parts):
     versions = {}
     notes = []
     details = []
+    rows = []
     for part in parts:
         versions.update(part.get("versions", {}))
         notes += [n for n in part.get("notes", []) if n not in notes]
-        for row in part.get("rows", []):
-            cells = []
-            for c in cols:
-                if c not in row["cells"]:
-                    cells.append("—")
-                    continue
-                status, detail = row["cells"][c]
-                if detail:
-                    details.append(f"{row['client']} / {c}: **{status}** — {detail}")
-                    cells.append(f"{status} [{len(details)}]")
-                else:
-                    cells.append(status)
-            lines.append(f"| {row['client']} | " + " | ".join(cells) + " |")
+        rows += part.get("rows", [])
+    def order(row):
+        family = next((i for i, prefix in enumerate(ROW_ORDER)
+                       if row["client"].startswith(prefix)), len(ROW_ORDER))
+        return family, row["client"]
+
+    for row in sorted(rows, key=order):
+        cells = []
+        for c in cols:
+            if c not in row["cells"]:
+                cells.append("—")
+                continue
+            status, detail = row["cells"][c]
+            if detail:
+                details.append(f"{row['client']} / {c}: **{status}** — {detail}")
+                cells.append(f"{status} [{len(details)}]")
+            else:
+                cells.append(status)
+        lines.append(f"| {row['client']} | " + " | ".join(cells) + " |")
     out = ["## Interop matrix", "",
            "pass = key id issued by the emulator for the role, expiry parsed as issued, not "
            "expired when used, and a request signed with it accepted by moto as that role. "
@@ -588,22 +601,23 @@ class MatrixCase(unittest.TestCase):
             problems.append(f"exit {run.returncode}")
         return problems
 
-    def record(self, client, column, problems, predates=None):
-        """Records a cell; `predates` = evidence that the client predates the feature the
-        cell needs, turning a failure (only a failure) into n/a."""
-        if problems and predates:
+    def record(self, client, column, problems, lacks=None):
+        """Records a cell; `lacks` = evidence from the client's own source that it does not
+        have the feature the cell needs (lacks_feature()), turning a failure — only a
+        failure — into n/a. Returns the problems that still count."""
+        if problems and lacks:
             self.table.record(client, column, "n/a",
-                              f"client predates the feature: {predates} (it fails: "
-                              f"{problems[0]})")
-            return
+                              f"the client lacks the feature: {lacks}; observed: {problems[0]}")
+            return []
         if problems:
             self.table.record(client, column, "fail", "; ".join(problems))
         else:
             self.table.record(client, column, "pass")
+        return problems
 
-    def run_cells(self, client, argv_prefix, provider, columns, cwd=None):
+    def run_cells(self, client, argv_prefix, provider, columns, cwd=None, lacks=None):
         """Runs `argv_prefix --provider P [--sts-endpoint]` once per endpoint column; returns
-        {column: ClientRun}."""
+        {column: ClientRun}. lacks: {column: evidence} (see record())."""
         runs = {}
         for column in columns:
             with self.subTest(client=client, endpoint=column):
@@ -611,8 +625,8 @@ class MatrixCase(unittest.TestCase):
                 env = self.stack.env_for(column)
                 run = run_contract_client([*argv_prefix, "--provider", provider,
                                            *self.sts_args()], env, cwd=cwd)
-                problems = self.cell_problems(run, role)
-                self.record(client, column, problems)
+                problems = self.record(client, column, self.cell_problems(run, role),
+                                       (lacks or {}).get(column))
                 runs[column] = run
                 self.assertEqual(problems, [], f"{client} × {column}")
         return runs
@@ -647,6 +661,30 @@ class MatrixCase(unittest.TestCase):
                             f"expired at use, every signed request accepted")
         self.assertEqual(problems, [], f"{client} long-running")
         return run
+
+
+def source_evidence(source, present, absent, explanation):
+    """Evidence from a client's own source that it lacks something a cell needs: `source`
+    contains `present` and never mentions `absent`. Returns "`file:line` <explanation>",
+    or None when the file is missing or does not look like that (then a failure stays a
+    failure)."""
+    try:
+        with open(source, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return None
+    if absent in text or present not in text:
+        return None
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if present in l)
+    shown = os.path.relpath(source, REPO) if source.startswith(REPO + os.sep) else source
+    return f"`{shown}:{line}` {explanation}"
+
+
+def lacks_feature(source, feature="AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                  has="AWS_CONTAINER_AUTHORIZATION_TOKEN"):
+    """The provider in `source` reads `has` but does not know `feature`."""
+    return source_evidence(source, has, feature, f"reads only {has} and never mentions "
+                                                 f"{feature}")
 
 
 def module_table(module_name):
