@@ -20,6 +20,7 @@
 #include "control/control_api.hpp"
 #include "creds/clock_jump_detector.hpp"
 #include "creds/credential_engine.hpp"
+#include "platform/activation.hpp"
 #include "platform/systemd.hpp"
 #include "serve/endpoint_tokens.hpp"
 #include "serve/metrics.hpp"
@@ -165,14 +166,19 @@ int Daemon::run() {
     server_options.imds_v1 = options_.imds_v1;
     server_options.socket_path = options_.socket;
     server_options.state_dir = options_.state_dir;
+    // Socket activation (systemd or launchd): each fd is the control socket or an HTTP
+    // listener, by its name or by its family (platform/activation.hpp).
     bool adopted_http = false;
-    if (auto fds = platform::systemd_listen_fds(); fds) {
-        for (const auto& fd : *fds) {
-            server_options.adopted.push_back({fd.fd, fd.name});
-            adopted_http = adopted_http || fd.name == "http";
-        }
-    } else {
-        spdlog::warn("socket activation: {}", fds.error().message);
+    auto activated = platform::activated_sockets();
+    if (!activated) {
+        spdlog::error("socket activation: {}", activated.error().message);
+        return 1;
+    }
+    for (const auto& s : *activated) {
+        server_options.adopted.push_back({s.fd, platform::to_string(s.role)});
+        adopted_http = adopted_http || s.role == platform::SocketRole::Http;
+        if (s.role == platform::SocketRole::Control && !s.unix_path.empty())
+            server_options.socket_path = s.unix_path;  // reported by status as it really is
     }
     if (server_options.listen.empty() && !adopted_http)
         server_options.listen.push_back("127.0.0.1:9911");

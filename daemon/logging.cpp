@@ -1,7 +1,12 @@
 #include "logging.hpp"
 
+#include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <string_view>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -38,11 +43,31 @@ class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
 
 }  // namespace
 
+bool stream_is_journal(const char* journal_stream, int fd) {
+    if (journal_stream == nullptr) return false;
+    const std::string_view text(journal_stream);
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos) return false;
+    // Both numbers decimal, nothing else (no sign, no spaces), as systemd writes them.
+    const auto number = [](std::string_view s, std::uintmax_t& out) {
+        const auto* end = s.data() + s.size();
+        auto [ptr, ec] = std::from_chars(s.data(), end, out);
+        return !s.empty() && ec == std::errc() && ptr == end;
+    };
+    std::uintmax_t dev = 0;
+    std::uintmax_t ino = 0;
+    if (!number(text.substr(0, colon), dev) || !number(text.substr(colon + 1), ino)) return false;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return false;
+    return static_cast<std::uintmax_t>(st.st_dev) == dev &&
+           static_cast<std::uintmax_t>(st.st_ino) == ino;
+}
+
 void init_logging(const std::string& level, LogFormat format) {
     std::shared_ptr<spdlog::logger> logger;
     // systemd sets JOURNAL_STREAM when stderr is connected to the journal: log there
     // natively, with priorities, instead of as plain text lines.
-    if (std::getenv("JOURNAL_STREAM") != nullptr) {
+    if (stream_is_journal(std::getenv("JOURNAL_STREAM"), STDERR_FILENO)) {
         auto sink = std::make_shared<spdlog::sinks::systemd_sink_mt>("ssocredd");
         logger = std::make_shared<spdlog::logger>("ssocredd", sink);
         logger->set_pattern("%v");

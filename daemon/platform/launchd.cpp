@@ -1,5 +1,7 @@
 #include "platform/launchd.hpp"
 
+#include "platform/socket_names.hpp"
+
 #ifdef __APPLE__
 #include <cerrno>
 #include <cstdlib>
@@ -12,7 +14,7 @@ namespace ssocred::platform {
 Expected<std::vector<LaunchdSocket>> launchd_sockets() {
     std::vector<LaunchdSocket> out;
 #ifdef __APPLE__
-    for (const char* name : {"control", "http"}) {
+    for (const char* name : {kControlSocketName, kHttpSocketName}) {
         int* fds = nullptr;
         size_t count = 0;
         const int rc = launch_activate_socket(name, &fds, &count);

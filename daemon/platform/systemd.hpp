@@ -16,7 +16,7 @@ namespace ssocred::platform {
 
 struct ActivatedFd {
     int fd = -1;
-    std::string name;  // FileDescriptorName= of the socket unit: "control" or "http"
+    std::string name;  // FileDescriptorName= (one per socket unit), "unknown" when not passed
 };
 
 // The sockets systemd passed (sd_listen_fds_with_names), marked close-on-exec, and the
