@@ -191,6 +191,10 @@ void CredentialEngine::on_fetched(const RoleRef& role, std::uint64_t fetch_id,
             e.failing = false;
             e.retry_in_background = false;
             e.retry_not_before.reset();
+            // `ssocred status` shows the role's current health (as sessions do): a renewal
+            // that succeeded clears the error of the one before.
+            e.last_error.reset();
+            e.last_error_at.reset();
             ++counters_.renewals_ok;
         }
     } else {

@@ -110,6 +110,7 @@ TEST_F(EngineTest, LastGoodWhileValidThenErrorNeverExpired) {
     auto back = get(role());
     ASSERT_TRUE(back);
     EXPECT_GE((*back)->credentials.expiration - clock.now(), 25min);
+    EXPECT_FALSE(engine->snapshot().roles.at(0).last_error.has_value()) << "recovered";
 }
 
 TEST_F(EngineTest, BackoffBoundsUpstreamCallsUnderSustainedFailure) {
