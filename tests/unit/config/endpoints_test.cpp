@@ -31,7 +31,7 @@ class ScopedEnv {
     std::optional<std::string> old_;
 };
 
-constexpr const char* kConfig = R"([profile p]
+constexpr const char* kEndpointsConfig = R"([profile p]
 services = local
 endpoint_url = http://profile-level:1
 [profile q]
@@ -49,7 +49,7 @@ class Endpoints : public ::testing::Test {
     ScopedEnv b_{"AWS_ENDPOINT_URL_SSO", nullptr};
     ScopedEnv c_{"AWS_ENDPOINT_URL", nullptr};
     ScopedEnv d_{"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", nullptr};
-    AwsConfig cfg_ = *parse_aws_config(kConfig, "config");
+    AwsConfig cfg_ = *parse_aws_config(kEndpointsConfig, "config");
     const ProfileConfig* p_ = &cfg_.profiles.at("p");
     const ProfileConfig* q_ = &cfg_.profiles.at("q");
 };
