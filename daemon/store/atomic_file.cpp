@@ -52,6 +52,54 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view con
     return ok();
 }
 
+std::optional<std::string> temporary_target(std::string_view file) {
+    // ".<name>.tmp-" followed by exactly 12 lower-case hex digits (crypto::random_hex(6)).
+    constexpr std::string_view kMarker = ".tmp-";
+    constexpr std::size_t kHex = 12;
+    if (file.size() < 1 + kMarker.size() + kHex + 1 || file.front() != '.') return std::nullopt;
+    const std::string_view hex = file.substr(file.size() - kHex);
+    if (!std::all_of(hex.begin(), hex.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }))
+        return std::nullopt;
+    const std::string_view rest = file.substr(0, file.size() - kHex);
+    if (!rest.ends_with(kMarker)) return std::nullopt;
+    const std::string_view name = rest.substr(1, rest.size() - 1 - kMarker.size());
+    if (name.empty()) return std::nullopt;
+    return std::string(name);
+}
+
+namespace {
+
+std::size_t sweep_dir(const std::filesystem::path& dir, std::string_view only_name) {
+    std::size_t removed = 0;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const auto target = temporary_target(entry.path().filename().string());
+        if (!target || (!only_name.empty() && *target != only_name)) continue;
+        struct stat st {};
+        if (::lstat(entry.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+            st.st_uid != ::geteuid())
+            continue;
+        if (::unlink(entry.path().c_str()) == 0) ++removed;
+    }
+    return removed;
+}
+
+}  // namespace
+
+std::size_t remove_stale_temporaries(const std::filesystem::path& dir, bool subdirs,
+                                     std::string_view only_name) {
+    std::size_t removed = sweep_dir(dir, only_name);
+    if (!subdirs) return removed;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        std::error_code sub_ec;
+        if (entry.is_directory(sub_ec) && !entry.is_symlink(sub_ec))
+            removed += sweep_dir(entry.path(), only_name);
+    }
+    return removed;
+}
+
 Expected<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (fd.get() < 0) {

@@ -6,7 +6,9 @@
 // temporary behind.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -17,6 +19,19 @@ namespace ssocred {
 
 Status write_file_atomic(const std::filesystem::path& path, std::string_view content,
                          mode_t mode = 0600);
+
+// The file a write_file_atomic temporary was meant to replace: ".<name>.tmp-<12 hex>" ->
+// "<name>"; nullopt for any other file name.
+std::optional<std::string> temporary_target(std::string_view file);
+
+// Removes what write_file_atomic leaves when the process is killed between creating its
+// temporary and the rename: files named ".<name>.tmp-<12 hex digits>" in `dir` (and, with
+// `subdirs`, in its direct subdirectories), regular files of ours only. Call it only where
+// no other writer can be between those two steps: at start-up before any write, or under
+// the lock every writer of `only_name` holds. `only_name` non-empty: only temporaries of
+// that file. Returns how many were removed; errors are ignored (best effort).
+std::size_t remove_stale_temporaries(const std::filesystem::path& dir, bool subdirs = false,
+                                     std::string_view only_name = {});
 
 // Reads a whole file (up to max_bytes; larger files are an Invalid error).
 Expected<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes = 1 << 20);

@@ -139,7 +139,10 @@ std::filesystem::path lock_path_for(const std::filesystem::path& file) {
     return p;
 }
 
+// Callers hold the file's lock, so every other writer of `path` is outside
+// write_file_atomic: a temporary of it now is a leftover of a killed writer.
 Status write_json(const std::filesystem::path& path, const json& j) {
+    remove_stale_temporaries(path.parent_path(), false, path.filename().string());
     try {
         WipedString text(j.dump());
         return write_file_atomic(path, *text, 0600);
@@ -175,6 +178,22 @@ AwsCliCache::AwsCliCache(std::filesystem::path dir, std::chrono::milliseconds re
     : dir_(std::move(dir)), reread_delay_(reread_delay) {}
 
 AwsCliCache::AwsCliCache() : AwsCliCache(paths::aws_sso_cache_dir()) {}
+
+std::size_t AwsCliCache::remove_stale_temporaries() const {
+    std::vector<std::string> targets;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+        if (auto target = temporary_target(entry.path().filename().string()))
+            targets.push_back(std::move(*target));
+    }
+    std::size_t removed = 0;
+    for (const auto& target : targets) {
+        auto lock = FileLock::acquire(lock_path_for(dir_ / target));
+        if (!lock) continue;  // a writer holds it for long: leave its file alone
+        removed += ::ssocred::remove_stale_temporaries(dir_, false, target);
+    }
+    return removed;
+}
 
 std::filesystem::path AwsCliCache::token_path(const std::string& session) const {
     return dir_ / (aws_cli::token_cache_key(session) + ".json");

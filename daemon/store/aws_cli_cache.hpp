@@ -60,6 +60,11 @@ class AwsCliCache {
     AwsCliCache();
 
     const std::filesystem::path& dir() const { return dir_; }
+
+    // Removes temporaries a killed writer left in the cache dir, each under the lock of the
+    // file it was meant to replace (so no live writer's temporary is touched). Best effort;
+    // returns how many were removed. Called once at start-up.
+    std::size_t remove_stale_temporaries() const;
     // `<dir>/<sha1(session)>.json`; `session` is the sso-session name or the legacy start URL.
     std::filesystem::path token_path(const std::string& session) const;
 

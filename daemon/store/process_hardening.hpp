@@ -10,6 +10,9 @@ namespace ssocred {
 // - Linux: prctl(PR_SET_DUMPABLE, 0). The process is then not dumpable - no core even via
 //   a core_pattern pipe (systemd-coredump ignores RLIMIT_CORE) - and other processes of the
 //   same user can no longer ptrace it or read its /proc/<pid>/mem, environ or fds.
+// - RLIMIT_NOFILE soft limit raised towards the hard limit, up to 65536 (not hardening but
+// resilience: a
+//   flood of idle client connections must not exhaust the descriptors the daemon needs).
 //
 // Deliberately NOT done: mlock/mlockall. Locking every page that might hold a secret is not
 // practical with std::string, nlohmann::json, OpenSSL and httplib buffers all over the heap,

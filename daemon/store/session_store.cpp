@@ -32,7 +32,13 @@ std::string compact_timestamp() {
 SessionStore::SessionStore(std::filesystem::path state_dir, std::shared_ptr<SecretStore> key_store)
     : state_dir_(std::move(state_dir)),
       sessions_dir_(state_dir_ / "sessions"),
-      key_store_(std::move(key_store)) {}
+      key_store_(std::move(key_store)) {
+    // Constructed once at start-up, before anything in this process writes to the state
+    // dir: temporaries found now were left by a process killed mid-write (kill -9, power
+    // loss). The files they were meant to replace are intact (atomic rename).
+    if (const auto n = remove_stale_temporaries(state_dir_, /*subdirs=*/true); n > 0)
+        spdlog::info("removed {} temporary file(s) left by an interrupted write", n);
+}
 
 std::filesystem::path SessionStore::path_for(const std::string& session) const {
     // Hashed: a session id may be a start URL, which is no file name.

@@ -24,8 +24,11 @@ namespace ssocred {
 
 class SyncedSessionStore {
   public:
+    // Constructed once at start-up: clears temporaries a killed daemon left in the cache.
     SyncedSessionStore(std::shared_ptr<SessionStore> own, std::shared_ptr<AwsCliCache> cli)
-        : own_(std::move(own)), cli_(std::move(cli)) {}
+        : own_(std::move(own)), cli_(std::move(cli)) {
+        cli_->remove_stale_temporaries();
+    }
 
     Expected<std::optional<TokenState>> load(const std::string& session);
     Status save(const TokenState& state);
