@@ -156,5 +156,22 @@ class DebPackage(unittest.TestCase):
         self.assertFalse(os.path.exists("/usr/bin/ssocredd"))
 
 
+class CmakeInstall(unittest.TestCase):
+    """`cmake --install --prefix X`: the same files under X, and units naming X/bin/ssocredd
+    (the path is filled in at install time, not at configure time)."""
+
+    def test_install_into_a_prefix(self):
+        tmp = tempfile.mkdtemp(prefix="ssocred-install-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        prefix = os.path.join(tmp, "opt", "ssocred")
+        r = run("cmake", "--install", BUILD, "--prefix", prefix)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        for path in EXPECTED_FILES:
+            self.assertTrue(os.path.exists(os.path.join(prefix, path[len("usr/"):])), path)
+        with open(os.path.join(prefix, "lib/systemd/user/ssocredd.service")) as f:
+            self.assertIn(f"\nExecStart={prefix}/bin/ssocredd\n", f.read())
+        self.assertTrue(os.access(os.path.join(prefix, "bin/ssocredd"), os.X_OK))
+
+
 if __name__ == "__main__":
     unittest.main()
