@@ -16,7 +16,15 @@ bool read_int(std::string_view s, std::size_t pos, std::size_t len, int& out) {
     return r.ec == std::errc{};
 }
 
+// SystemTime counts nanoseconds in 64 bits, so only 1677..2262 is representable: converting a
+// date outside that overflows (UB; found by fuzz/aws_cli_cache). No token, credential or
+// HTTP date of ours lies outside 1900..2200, and the margin keeps offsets and clock-skew
+// arithmetic on parsed times in range too.
+constexpr int kMinYear = 1900;
+constexpr int kMaxYear = 2200;
+
 std::optional<SystemTime> from_civil(int y, int mo, int d, int h, int mi, int sec) {
+    if (y < kMinYear || y > kMaxYear) return std::nullopt;
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
     using namespace std::chrono;
     const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)},

@@ -19,6 +19,9 @@ std::string dump_and_wipe(json& body) {
 
 // Lifetimes beyond a year are nonsense from upstream; refusing them keeps the arithmetic safe.
 constexpr std::int64_t kMaxLifetimeSeconds = 366LL * 24 * 3600;
+// 2100-01-01: later expiries are nonsense too, and beyond 2262 SystemTime overflows (UB, found
+// by fuzz/upstream_response); this bound stays representable after any clock-skew correction.
+constexpr std::int64_t kMaxEpochSeconds = 4102444800;
 
 }  // namespace
 
@@ -71,7 +74,7 @@ Expected<ClientRegistration> HttpOidcClient::register_client(const RegisterClien
     if (!id || id->empty() || !secret || secret->empty()) {
         return bad_response("RegisterClient", "clientId or clientSecret missing");
     }
-    if (!expires || *expires <= 0 || *expires > 253402300799) {
+    if (!expires || *expires <= 0 || *expires > kMaxEpochSeconds) {
         return bad_response("RegisterClient", "clientSecretExpiresAt missing or invalid");
     }
     ClientRegistration reg;

@@ -8,6 +8,12 @@
 
 namespace ssocred::sso {
 
+namespace {
+// 2100-01-01 in ms: later expirations are nonsense, and beyond 2262 SystemTime overflows (UB,
+// found by fuzz/upstream_response); this bound stays representable after skew correction.
+constexpr std::int64_t kMaxExpirationMillis = 4102444800000LL;
+}  // namespace
+
 HttpPortalClient::HttpPortalClient(std::shared_ptr<HttpTransport> transport, const Clock& clock)
     : transport_(std::move(transport)), clock_(clock) {}
 
@@ -64,7 +70,7 @@ Expected<RoleCredentials> HttpPortalClient::get_role_credentials(const Secret& a
         return bad_response(op,
                             "roleCredentials lacks accessKeyId, secretAccessKey or sessionToken");
     }
-    if (!expiration || *expiration <= 0 || *expiration > 253402300799000LL) {
+    if (!expiration || *expiration <= 0 || *expiration > kMaxExpirationMillis) {
         return bad_response(op, "roleCredentials.expiration missing or invalid");
     }
     RoleCredentials out;

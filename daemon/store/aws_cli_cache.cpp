@@ -80,7 +80,9 @@ Expected<std::optional<json>> read_once(const std::filesystem::path& path,
             return std::optional<json>(json());
         }
         return std::optional<json>(std::move(j));
-    } catch (const json::parse_error&) {
+    } catch (const json::exception&) {
+        // parse_error, and out_of_range for a number beyond double (1e400; found by
+        // fuzz/aws_cli_cache - it escaped and terminated the daemon)
         return std::optional<json>(json());
     }
 }
@@ -165,6 +167,10 @@ Expected<TokenState> aws_cli::parse_token_file(std::string_view text, const std:
         // Position only: the parser's message quotes the bytes it read.
         return Error::make(ErrorCode::Invalid,
                            "token cache file is not JSON (byte " + std::to_string(e.byte) + ")");
+    } catch (const json::exception&) {
+        // out_of_range: a number beyond double (1e400; found by fuzz/aws_cli_cache). Its
+        // message quotes the number, so it is not repeated.
+        return Error::make(ErrorCode::Invalid, "token cache file holds an out-of-range number");
     }
 }
 

@@ -111,6 +111,11 @@ Expected<std::optional<TokenState>> SessionStore::load(const std::string& sessio
         set_aside(path, Error::make(ErrorCode::Invalid, "not valid JSON (truncated?) at byte " +
                                                             std::to_string(e.byte)));
         return std::optional<TokenState>();
+    } catch (const nlohmann::json::exception&) {
+        // out_of_range: a number beyond double (1e400; found by fuzz/state_file). It escaped
+        // and terminated the daemon at start-up; the message quotes the number, so no what().
+        set_aside(path, Error::make(ErrorCode::Invalid, "holds an out-of-range number"));
+        return std::optional<TokenState>();
     }
     const auto version = doc->is_object() ? doc->find("version") : doc->end();
     if (!doc->is_object() || version == doc->end() || !version->is_number_integer()) {
