@@ -87,7 +87,7 @@ class Scenario:
                     self.daemon.env.pop(k)
             self.profiles = profiles
             self.stack.callback(self.daemon.close)
-            self.daemon.start()
+            self.daemon.start(timeout=60)  # seven daemons start at once on a busy CI box
             self.host, self.port = self.daemon.http_endpoint()
             self.token = self.daemon.endpoint_info()["token"]
         except BaseException:
