@@ -37,6 +37,20 @@ std::string new_scoped_value() {
     return "sct_" + crypto::random_base64url(kTokenBytes);
 }
 
+// A file token lives alone in its own directory, <state-dir>/tokens/<id>/token, so a
+// container can bind-mount that directory: a bind mount of the file itself would pin the
+// inode, and the atomic rename of a rotation would never reach the container. Mounting
+// the shared tokens/ directory instead would hand it every other container's token.
+fs::path token_file_path(const fs::path& state_dir, std::string_view id) {
+    return state_dir / "tokens" / std::string(id) / "token";
+}
+
+// Removes a file token's file and its directory.
+void remove_token_file(const fs::path& file) {
+    std::error_code ec;
+    fs::remove_all(file.parent_path(), ec);
+}
+
 }  // namespace
 
 EndpointTokens::EndpointTokens(Key, fs::path state_dir, const Clock& clock)
@@ -107,7 +121,7 @@ Status EndpointTokens::load() {
             }
             if (t.value("file", false)) {
                 // The value of a file token lives only in its file.
-                const fs::path f = dir_ / "tokens" / e.info.id;
+                const fs::path f = token_file_path(dir_, e.info.id);
                 auto v = read_file(f, 4096);
                 if (!v || !printable_token(*v)) continue;  // file gone: token unusable
                 e.sha256 = crypto::sha256_raw(*v);
@@ -154,10 +168,7 @@ void EndpointTokens::prune_locked() const {
     const SystemTime now = clock_.now();
     auto expired = [&](const Entry& e) { return e.info.expires_at && *e.info.expires_at <= now; };
     for (const auto& e : entries_) {
-        if (expired(e) && e.info.token_file) {
-            std::error_code ec;
-            fs::remove(*e.info.token_file, ec);
-        }
+        if (expired(e) && e.info.token_file) remove_token_file(*e.info.token_file);
     }
     entries_.erase(std::remove_if(entries_.begin(), entries_.end(), expired), entries_.end());
 }
@@ -182,19 +193,19 @@ Expected<MintedToken> EndpointTokens::mint(const RoleRef& role, std::optional<Se
     Secret value(new_scoped_value());
     e.sha256 = crypto::sha256_raw(value.reveal());
     if (file) {
-        const fs::path tokens_dir = dir_ / "tokens";
-        if (auto st = ensure_private_dir(tokens_dir); !st) return st.error();
-        const fs::path f = tokens_dir / e.info.id;
-        if (auto st = write_file_atomic(f, value.reveal(), 0600); !st) return st.error();
+        const fs::path f = token_file_path(dir_, e.info.id);
+        if (auto st = ensure_private_dir(f.parent_path().parent_path()); !st) return st.error();
+        if (auto st = ensure_private_dir(f.parent_path()); !st) return st.error();
+        if (auto st = write_file_atomic(f, value.reveal(), 0600); !st) {
+            remove_token_file(f);
+            return st.error();
+        }
         e.info.token_file = f;
     }
     entries_.push_back(e);
     if (auto st = persist_locked(); !st) {
         entries_.pop_back();
-        if (e.info.token_file) {
-            std::error_code ec;
-            fs::remove(*e.info.token_file, ec);
-        }
+        if (e.info.token_file) remove_token_file(*e.info.token_file);
         return st.error();
     }
     return MintedToken{std::move(e.info), std::move(value)};
@@ -218,10 +229,7 @@ Status EndpointTokens::revoke(std::string_view id) {
         return Error::make(ErrorCode::NotFound, "no endpoint token with id " + std::string(id) +
                                                     ": see `ssocred tokens list`");
     }
-    if (it->info.token_file) {
-        std::error_code ec;
-        fs::remove(*it->info.token_file, ec);
-    }
+    if (it->info.token_file) remove_token_file(*it->info.token_file);
     entries_.erase(it);
     return persist_locked();
 }

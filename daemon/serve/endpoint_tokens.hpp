@@ -8,7 +8,8 @@
 // (<state-dir>/endpoint-tokens.json, 0600, written atomically) only their SHA-256 is kept:
 // a leaked state file does not leak working tokens. The one exception is a "file" token,
 // whose value must be on disk anyway for AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: it lives in
-// <state-dir>/tokens/<id> (0600, no trailing newline) and nowhere else; rotate_files()
+// <state-dir>/tokens/<id>/token (0600, no trailing newline; a directory of its own so it can
+// be bind-mounted into one container) and nowhere else; rotate_files()
 // replaces those values, keeping the previous one valid for a grace period.
 //
 // Thread-safe (one mutex): the serving plane authenticates on the loop while the control
@@ -67,7 +68,7 @@ class EndpointTokens {
     std::filesystem::path main_token_file() const;
 
     // A new scoped token for `role`. ttl: none = no expiry. file: also write
-    // <state-dir>/tokens/<id>.
+    // <state-dir>/tokens/<id>/token.
     Expected<MintedToken> mint(const RoleRef& role, std::optional<Seconds> ttl, bool file,
                                std::string label);
     // Live scoped tokens (never their values), oldest first.

@@ -122,7 +122,7 @@ TEST_F(TokensTest, FileTokensAndRotation) {
     ASSERT_TRUE(m);
     ASSERT_TRUE(m->info.token_file);
     const fs::path f = *m->info.token_file;
-    EXPECT_EQ(f, dir / "tokens" / m->info.id);
+    EXPECT_EQ(f, dir / "tokens" / m->info.id / "token");
     EXPECT_EQ(*read_file(f), m->token.reveal());  // no trailing newline
     EXPECT_EQ(mode(f), 0600u);
     for (char c : m->token.reveal()) EXPECT_TRUE(c > 0x20 && c < 0x7f);
@@ -143,6 +143,7 @@ TEST_F(TokensTest, FileTokensAndRotation) {
     EXPECT_TRUE(t->authenticate(new_value));
     ASSERT_TRUE(t->revoke(m->info.id));
     EXPECT_FALSE(fs::exists(f));
+    EXPECT_FALSE(fs::exists(f.parent_path()));
 }
 
 }  // namespace
