@@ -1,5 +1,7 @@
 // `ssocred env`: prints the exports that point SDKs at ssocredd, for eval by a shell.
-// Secrets printed here are the point of the command (the endpoint token).
+// Secrets printed here are the point of the command (the endpoint token). With
+// --container the output is for a container instead (docs/containers.md): the URI on
+// 169.254.170.2 and a scoped token file, plus (in --json) the directory to mount.
 #include <ostream>
 
 #include "commands.hpp"
@@ -39,6 +41,9 @@ int cmd_env(Context& ctx, const Args& args) {
         }
         json out = {{"set", set}, {"unset", unset}};
         if (prepared->minted) out["token_id"] = prepared->minted->id;
+        // For scripts writing a compose file or `docker run` line: what to bind-mount.
+        if (const auto& m = prepared->plan.mount)
+            out["mount"] = {{"source", m->source}, {"target", m->target}, {"read_only", true}};
         print_json(ctx.out, out);
         return kExitOk;
     }

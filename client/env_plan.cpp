@@ -37,7 +37,56 @@ Error invalid(std::string message) {
     return Error::make(ErrorCode::Invalid, std::move(message));
 }
 
+const Listener* loopback_listener(const EndpointInfo& endpoint) {
+    for (const auto& l : endpoint.http)
+        if (is_loopback(l.address)) return &l;
+    return nullptr;
+}
+
+std::string_view basename_of(std::string_view path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 }  // namespace
+
+const Listener* container_listener(const EndpointInfo& endpoint) {
+    const Listener* wildcard = nullptr;
+    for (const auto& l : endpoint.http) {
+        if (l.address == kContainerHost) return &l;
+        if (wildcard == nullptr && l.address == "0.0.0.0") wildcard = &l;
+    }
+    return wildcard;
+}
+
+Status check_listeners(const EnvRequest& req, const EndpointInfo& endpoint) {
+    if (req.container) {
+        if (container_listener(endpoint) != nullptr) return ok();
+        // A URI on 169.254.170.2 with a port nobody listens on would fail in the container
+        // with a connection error three retries later; say what is missing instead.
+        const Listener* loopback = loopback_listener(endpoint);
+        const std::string port = loopback != nullptr ? std::to_string(loopback->port) : "9911";
+        return invalid(
+            "ssocredd does not listen on 169.254.170.2, the address containers reach it on: run "
+            "`sudo ssocred container-setup` once, then restart ssocredd with `--listen "
+            "127.0.0.1:" +
+            port + " --listen 169.254.170.2:" + port +
+            " --allow-cidr <bridge subnet>` (container-setup prints the exact flags; see "
+            "docs/containers.md)");
+    }
+    if (loopback_listener(endpoint) != nullptr) return ok();
+    return invalid(
+        "ssocredd has no HTTP listener on 127.0.0.1: start it with `--listen 127.0.0.1:9911`");
+}
+
+TokenMount token_mount(std::string_view token_file) {
+    std::string source(token_file);
+    if (basename_of(token_file) == "token") {
+        const auto slash = token_file.rfind('/');
+        if (slash != std::string_view::npos && slash > 0) source = token_file.substr(0, slash);
+    }
+    return {source, source};
+}
 
 EndpointInfo EndpointInfo::from_json(const nlohmann::json& j) {
     EndpointInfo e;
@@ -128,32 +177,18 @@ Expected<EnvPlan> compose_env(const EnvRequest& req, const EndpointInfo& endpoin
         return invalid(
             "--imds serves the active role without a token: drop --profile/--token-file");
 
-    const Listener* loopback = nullptr;
-    const Listener* bridge = nullptr;
-    for (const auto& l : endpoint.http) {
-        if (loopback == nullptr && is_loopback(l.address)) loopback = &l;
-        if (bridge == nullptr && l.address == kContainerHost) bridge = &l;
-    }
-    if (loopback == nullptr && !(req.container && bridge != nullptr))
-        return invalid(
-            "ssocredd has no HTTP listener on 127.0.0.1: start it with `--listen 127.0.0.1:0`");
+    if (auto st = check_listeners(req, endpoint); !st) return st.error();
 
     // Where SDKs connect: loopback, or 169.254.170.2 for containers (the only non-loopback
-    // http host every SDK accepts, PROTOCOLS.md §9.1).
+    // http host every SDK accepts, PROTOCOLS.md §9.1), on the port the daemon really
+    // listens on there: SDKs check only the host.
     std::string host;
     int port = 0;
     if (req.container) {
         host = std::string(kContainerHost);
-        if (bridge != nullptr) {
-            port = bridge->port;
-        } else {
-            port = loopback->port;
-            plan.warnings.push_back(
-                "ssocredd does not listen on 169.254.170.2: run `sudo ssocred container-setup` "
-                "and start ssocredd with `--listen 169.254.170.2:" +
-                std::to_string(port) + " --allow-cidr <bridge subnet>`");
-        }
+        port = container_listener(endpoint)->port;
     } else {
+        const Listener* loopback = loopback_listener(endpoint);
         host = host_for_url(loopback->address);
         port = loopback->port;
     }
@@ -208,11 +243,15 @@ Expected<EnvPlan> compose_env(const EnvRequest& req, const EndpointInfo& endpoin
         if (use_file) {
             unset("AWS_CONTAINER_AUTHORIZATION_TOKEN");
             set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", *value);
-            if (req.container)
+            if (req.container) {
+                plan.mount = token_mount(*value);
                 plan.notes.push_back(
-                    "mount the token file into the container at the same path: "
-                    "docker run -v " +
-                    *value + ":" + *value + ":ro …");
+                    "give the container these two variables and mount the token's directory "
+                    "at the same path (read-only), e.g.: docker run -e "
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI=" +
+                    origin + path + " -e AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=" + *value +
+                    " -v " + plan.mount->source + ":" + plan.mount->target + ":ro IMAGE …");
+            }
         } else {
             unset("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
             set("AWS_CONTAINER_AUTHORIZATION_TOKEN", *value);

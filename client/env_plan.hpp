@@ -51,8 +51,16 @@ struct EnvRequest {
     std::optional<std::string> profile;
 };
 
+// What to bind-mount into a container so the token file path in the environment exists
+// there too (same path inside and out, read-only).
+struct TokenMount {
+    std::string source;
+    std::string target;
+};
+
 struct EnvPlan {
     std::vector<EnvOp> ops;
+    std::optional<TokenMount> mount;    // --container only
     std::vector<std::string> warnings;  // always shown on stderr
     std::vector<std::string> notes;     // shown on stderr when it is a terminal
 };
@@ -62,6 +70,20 @@ EnvLookup process_env();
 
 // The address containers reach the daemon on (PROTOCOLS.md §9.1: SDKs allow it over http).
 inline constexpr std::string_view kContainerHost = "169.254.170.2";
+
+// The listener containers reach: the one bound to 169.254.170.2, else a wildcard 0.0.0.0
+// listener (it answers on every local address, 169.254.170.2 included). None: nullptr.
+const Listener* container_listener(const EndpointInfo& endpoint);
+
+// Whether the daemon's listeners can serve `req` at all: a loopback listener, or for
+// --container the 169.254.170.2 one. Checked before a scoped token is minted, so a failed
+// `env` leaves no token behind; the message says what to run.
+Status check_listeners(const EnvRequest& req, const EndpointInfo& endpoint);
+
+// The directory to mount for a token file: its own directory when the daemon gives each
+// file token one (<state-dir>/tokens/<id>/token), so the daemon's atomic rotation reaches
+// the container (a bind-mounted single file pins the old inode); else the file itself.
+TokenMount token_mount(std::string_view token_file);
 
 // A scoped token is minted for --profile and --container (not with --imds, which serves
 // only the active role).

@@ -9,6 +9,8 @@ Expected<PreparedEnv> prepare_env(const ControlClient& client, const EnvRequest&
     auto endpoint_json = client.get("/v1/endpoint");
     if (!endpoint_json) return std::move(endpoint_json).error();
     const EndpointInfo endpoint = EndpointInfo::from_json(*endpoint_json);
+    // Before minting: a refused request must not leave a scoped token behind.
+    if (auto st = check_listeners(req, endpoint); !st) return std::move(st).error();
 
     PreparedEnv prepared;
     if (needs_scoped_token(req)) {

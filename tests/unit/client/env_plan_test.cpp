@@ -124,17 +124,110 @@ TEST(EnvPlan, ContainerUsesBridgeAddressAndTokenFile) {
     EXPECT_EQ(body["file"], true);
 }
 
-TEST(EnvPlan, ContainerWithoutBridgeListenerWarnsAndUsesLoopbackPort) {
+TEST(EnvPlan, ContainerWithoutBridgeListenerIsAnActionableError) {
     EnvRequest req;
     req.container = true;
     req.profile = "dev";
+    // Refused before any token is minted (prepare_env checks first), and by compose_env.
+    auto st = check_listeners(req, endpoint(false));
+    ASSERT_FALSE(st);
+    EXPECT_EQ(st.error().code, ErrorCode::Invalid);
+    EXPECT_NE(st.error().message.find("container-setup"), std::string::npos);
+    EXPECT_NE(st.error().message.find("--listen 169.254.170.2:40123"), std::string::npos);
+    EXPECT_NE(st.error().message.find("--allow-cidr"), std::string::npos);
     auto plan = compose_env(req, endpoint(false), scoped(true), env_of({}));
+    ASSERT_FALSE(plan);
+    EXPECT_EQ(plan.error().code, ErrorCode::Invalid);
+    // The IMDS form for containers needs the bridge listener just the same.
+    req.profile.reset();
+    req.imds = true;
+    EXPECT_FALSE(check_listeners(req, endpoint(false)));
+}
+
+TEST(EnvPlan, ContainerNeedsNoLoopbackListenerButHostUseDoes) {
+    EndpointInfo only_bridge = endpoint(false);
+    only_bridge.http = {{"169.254.170.2", 9911}};
+    EnvRequest container;
+    container.container = true;
+    EXPECT_TRUE(check_listeners(container, only_bridge));
+    auto plan = compose_env(container, only_bridge, scoped(true), env_of({}));
+    ASSERT_TRUE(plan) << plan.error().message;
+    EXPECT_EQ(apply(*plan)["AWS_CONTAINER_CREDENTIALS_FULL_URI"],
+              "http://169.254.170.2:9911/v1/accounts/111111111111/roles/Dev/credentials");
+    auto host = check_listeners({}, only_bridge);
+    ASSERT_FALSE(host);
+    EXPECT_NE(host.error().message.find("127.0.0.1"), std::string::npos);
+}
+
+TEST(EnvPlan, ContainerPortIsTheBridgeListenersNotLoopbacks) {
+    EndpointInfo e = endpoint(false);
+    // Listener order must not matter; an exact 169.254.170.2 listener beats a wildcard.
+    e.http = {{"0.0.0.0", 7000}, {"127.0.0.1", 40123}, {"169.254.170.2", 40124}};
+    ASSERT_NE(container_listener(e), nullptr);
+    EXPECT_EQ(container_listener(e)->port, 40124);
+    // A wildcard listener answers on 169.254.170.2 too.
+    e.http = {{"127.0.0.1", 40123}, {"0.0.0.0", 7000}};
+    ASSERT_NE(container_listener(e), nullptr);
+    EXPECT_EQ(container_listener(e)->port, 7000);
+    EnvRequest req;
+    req.container = true;
+    req.profile = "dev";
+    auto plan = compose_env(req, e, scoped(true), env_of({}));
+    ASSERT_TRUE(plan);
+    EXPECT_EQ(apply(*plan)["AWS_CONTAINER_CREDENTIALS_FULL_URI"],
+              "http://169.254.170.2:7000/v1/profiles/dev/credentials");
+    // Other non-loopback listeners (a VM host-only address) are not the container host.
+    e.http = {{"127.0.0.1", 40123}, {"192.168.56.1", 7001}};
+    EXPECT_EQ(container_listener(e), nullptr);
+}
+
+TEST(EnvPlan, ContainerTokenMountIsTheTokensOwnDirectory) {
+    EnvRequest req;
+    req.container = true;
+    req.profile = "dev";
+    ScopedToken t = scoped(true);
+    t.token_file = "/home/u/.local/state/ssocred/tokens/ab12/token";
+    auto plan = compose_env(req, endpoint(true), t, env_of({}));
     ASSERT_TRUE(plan);
     auto v = apply(*plan);
-    EXPECT_EQ(v["AWS_CONTAINER_CREDENTIALS_FULL_URI"],
-              "http://169.254.170.2:40123/v1/profiles/dev/credentials");
-    ASSERT_EQ(plan->warnings.size(), 1u);
-    EXPECT_NE(plan->warnings[0].find("container-setup"), std::string::npos);
+    EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"],
+              "/home/u/.local/state/ssocred/tokens/ab12/token");
+    ASSERT_TRUE(plan->mount);
+    // The directory, at the same path inside: the variable's value is valid in both places,
+    // and the daemon's atomic rotation (a rename inside it) is seen by the container.
+    EXPECT_EQ(plan->mount->source, "/home/u/.local/state/ssocred/tokens/ab12");
+    EXPECT_EQ(plan->mount->target, plan->mount->source);
+    ASSERT_EQ(plan->notes.size(), 1u);
+    EXPECT_NE(plan->notes[0].find("-v /home/u/.local/state/ssocred/tokens/ab12:"
+                                  "/home/u/.local/state/ssocred/tokens/ab12:ro"),
+              std::string::npos);
+    EXPECT_EQ(plan->notes[0].find("scoped-token"), std::string::npos);  // never the value
+
+    // An older daemon's flat layout (tokens/<id>): mounting tokens/ would expose every
+    // other token, so only the file itself is offered.
+    EXPECT_EQ(token_mount("/state/tokens/t1").source, "/state/tokens/t1");
+    EXPECT_EQ(token_mount("/state/tokens/t1/token").source, "/state/tokens/t1");
+
+    // Host use never plans a mount.
+    req.container = false;
+    req.token_file = true;
+    plan = compose_env(req, endpoint(true), t, env_of({}));
+    ASSERT_TRUE(plan);
+    EXPECT_FALSE(plan->mount);
+}
+
+TEST(EnvPlan, ContainerImdsUsesTheBridgeAddress) {
+    EnvRequest req;
+    req.container = true;
+    req.imds = true;
+    EXPECT_FALSE(needs_scoped_token(req));
+    auto plan = compose_env(req, endpoint(true), std::nullopt, env_of({{"NO_PROXY", "corp"}}));
+    ASSERT_TRUE(plan) << plan.error().message;
+    auto v = apply(*plan);
+    EXPECT_EQ(v["AWS_EC2_METADATA_SERVICE_ENDPOINT"], "http://169.254.170.2:40124");
+    EXPECT_EQ(v["NO_PROXY"], "corp,169.254.170.2");
+    EXPECT_EQ(v["AWS_CONTAINER_CREDENTIALS_FULL_URI"], std::nullopt);
+    EXPECT_FALSE(plan->mount);
 }
 
 TEST(EnvPlan, ImdsBareOriginNoProxyAndNoContainerVars) {
