@@ -7,7 +7,11 @@ namespace ssocred::serve {
 std::string ImdsTokens::issue(Seconds ttl) {
     make_room();
     std::string token = crypto::random_base64url(9) + crypto::random_base64url(32);  // 12 + 43
-    tokens_[token.substr(0, kKeyLength)] = Entry{token, clock_.now() + ttl};
+    std::string key = token.substr(0, kKeyLength);
+    const SystemTime expires = clock_.now() + ttl;
+    if (auto old = tokens_.find(key); old != tokens_.end()) erase(old->second.by_expiry);
+    const auto at = by_expiry_.emplace(expires, key);
+    tokens_.emplace(std::move(key), Entry{token, expires, at});
     return token;
 }
 
@@ -19,17 +23,17 @@ bool ImdsTokens::valid(std::string_view token) const {
            clock_.now() < it->second.expires;
 }
 
+void ImdsTokens::erase(ExpiryIndex::iterator it) {
+    tokens_.erase(it->second);
+    by_expiry_.erase(it);
+}
+
 void ImdsTokens::make_room() {
     if (tokens_.size() < capacity_) return;
     const SystemTime now = clock_.now();
-    std::erase_if(tokens_, [&](const auto& kv) { return kv.second.expires <= now; });
-    while (!tokens_.empty() && tokens_.size() >= capacity_) {
-        auto soonest = tokens_.begin();
-        for (auto it = tokens_.begin(); it != tokens_.end(); ++it) {
-            if (it->second.expires < soonest->second.expires) soonest = it;
-        }
-        tokens_.erase(soonest);
-    }
+    // Expired first, then the soonest to expire: both are at the front of the index.
+    while (!by_expiry_.empty() && by_expiry_.begin()->first <= now) erase(by_expiry_.begin());
+    while (!by_expiry_.empty() && tokens_.size() >= capacity_) erase(by_expiry_.begin());
 }
 
 }  // namespace ssocred::serve

@@ -5,10 +5,15 @@
 // expires soonest is dropped, so a client minting tokens in a loop cannot grow memory.
 // A token is "<12-char key><43-char secret>": the key finds the entry, the whole token is
 // compared in constant time. Loop thread only.
+//
+// Eviction is O(log n): an index ordered by expiry finds the expired and the soonest-expiring
+// tokens without scanning, so a client minting a token per request (the IMDSv2 pair in
+// bench/) costs the same at capacity as below it.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -31,16 +36,20 @@ class ImdsTokens {
     std::size_t size() const noexcept { return tokens_.size(); }
 
   private:
+    using ExpiryIndex = std::multimap<SystemTime, std::string>;  // expiry -> key
     struct Entry {
         std::string token;
         SystemTime expires;
+        ExpiryIndex::iterator by_expiry;
     };
     static constexpr std::size_t kKeyLength = 12;
     void make_room();
+    void erase(ExpiryIndex::iterator it);
 
     const Clock& clock_;
     std::size_t capacity_;
     std::unordered_map<std::string, Entry> tokens_;
+    ExpiryIndex by_expiry_;
 };
 
 }  // namespace ssocred::serve

@@ -7,8 +7,15 @@
 //   holds no parser and at most a small buffer, and has one timer armed at the idle
 //   deadline: 10,000 idle connections cost memory for their sockets and nothing else.
 // - From the first byte of a request to its end, the header timeout applies (slowloris).
+// - The deadline is lazy: one timer per connection, re-armed only when a deadline moves
+//   earlier than the armed expiry. On the keep-alive hot path every new deadline is later
+//   than the armed one, so a request costs no timer operation (re-arming the earliest timer
+//   is a timerfd_settime system call, and a cancelled wait is one more handler to run); the
+//   timer fires about once per header timeout, finds the deadline moved, and re-arms.
 // - Errors the client caused get a JSON reply and a lingering close (half-close, drain for
-//   a moment), so the reply is not lost to a TCP reset.
+//   a moment), so the reply is not lost to a TCP reset. A close the client asked for
+//   (Connection: close, HTTP/1.0) with nothing more received closes at once, as nginx does:
+//   there is nothing unread that could turn the close into a reset.
 #include "serve/session.hpp"
 
 #include <array>
@@ -23,6 +30,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
+
+#include "serve/recycling_allocator.hpp"
 
 namespace ssocred::serve {
 
@@ -75,11 +84,30 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
                                                      : ctx_->limits.max_http_body;
     }
 
+    using TimePoint = asio::steady_timer::clock_type::time_point;
+
+    // The current operation must finish within `d`, else the connection closes.
     void arm(std::chrono::milliseconds d) {
-        timer_.expires_after(d);
-        timer_.async_wait([self = this->shared_from_this()](error_code ec) {
-            if (!ec) self->close();  // deadline passed: the pending operation aborts
-        });
+        deadline_ = asio::steady_timer::clock_type::now() + d;
+        if (!timer_armed_ || deadline_ < timer_.expiry()) arm_timer(deadline_);
+    }
+
+    // No deadline (waiting for the credential engine, or done): the armed timer, if any,
+    // fires once more, finds none and stops.
+    void disarm() { deadline_ = TimePoint::max(); }
+
+    void arm_timer(TimePoint at) {
+        timer_armed_ = true;
+        timer_.expires_at(at);  // a pending wait completes with operation_aborted
+        timer_.async_wait([self = this->shared_from_this()](error_code ec) { self->on_timer(ec); });
+    }
+
+    void on_timer(error_code ec) {
+        if (ec == asio::error::operation_aborted) return;  // re-armed (or closed) meanwhile
+        timer_armed_ = false;
+        if (state_ == State::Closed || deadline_ == TimePoint::max()) return;
+        if (asio::steady_timer::clock_type::now() >= deadline_) return close();  // aborts the op
+        arm_timer(deadline_);
     }
 
     void read_next() {
@@ -113,7 +141,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
     void on_read(error_code ec) {
         if (state_ == State::Closed) return;
-        timer_.cancel();
+        disarm();
         if (ec) {
             if (ec == http::error::header_limit) {
                 return fail(431, "request_header_fields_too_large",
@@ -197,10 +225,18 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
     void on_write(error_code ec) {
         if (state_ == State::Closed) return;
-        timer_.cancel();
+        disarm();
+        const bool server_closes = reply_.close;
         reply_ = Reply{};  // releases the credentials the body pointed into
         if (ec) return close();
-        if (close_after_) return linger();
+        if (close_after_) {
+            // Linger only when something unread could make close() send a reset: an error
+            // reply (the client may still be sending), or bytes already received.
+            error_code aec;
+            const bool unread = buffer_.size() != 0 || socket_.available(aec) != 0 || aec;
+            if (server_closes || unread) return linger();
+            return close();
+        }
         read_next();
     }
 
@@ -240,7 +276,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     PeerInfo peer_;  // before buffer_: its size depends on the transport
     asio::steady_timer timer_;
     boost::beast::flat_buffer buffer_;
-    std::optional<http::request_parser<http::string_body>> parser_;
+    // Header fields in recycled blocks: a warm connection plane parses without malloc.
+    std::optional<http::request_parser<http::string_body, RecyclingAllocator<char>>> parser_;
     Request request_;
     Reply reply_;
     std::string head_;
@@ -250,6 +287,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     bool head_only_ = false;
     bool close_after_ = false;
     std::size_t lingered_ = 0;
+    TimePoint deadline_ = TimePoint::max();
+    bool timer_armed_ = false;
 };
 
 }  // namespace
