@@ -69,6 +69,13 @@ def proc_status(pid):
             k, _, v = line.partition(":")
             if k in ("VmRSS", "VmHWM", "Threads", "RssAnon", "RssFile"):
                 out[k] = int(v.split()[0]) if k != "Threads" else int(v)
+    # PSS: shared library pages divided among the processes mapping them.
+    with contextlib.suppress(OSError):
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                if k in ("Pss", "Private_Dirty"):
+                    out[k] = int(v.split()[0])
     return out
 
 
@@ -136,6 +143,12 @@ class Ssocred:
 
     def get(self, path):
         return http_request(self.host, self.port, "GET", path, {"Authorization": self.token})
+
+    def fresh_imds_token(self):
+        st, _, tok = http_request(self.host, self.port, "PUT", "/latest/api/token",
+                                  {"X-aws-ec2-metadata-token-ttl-seconds": "21600"})
+        assert st == 200, st
+        return tok.decode()
 
     def url(self, path="/v1/credentials"):
         return f"http://{self.host}:{self.port}{path}"
@@ -223,6 +236,9 @@ class Nginx:
         self.proc = None
         self.imds_token = imds_token
         self.token = "unused-by-nginx"
+
+    def fresh_imds_token(self):
+        return self.imds_token  # nginx answers every PUT with this constant
 
     def start(self):
         self.proc = subprocess.Popen(
@@ -314,8 +330,10 @@ MODES = {
 def wrk_mode(wrk, server, mode, duration, connections=None):
     m = MODES[mode]
     if m["imds"]:
+        # A token minted now: the daemon keeps at most 4096 and drops the oldest, so the
+        # one from set-up is gone after the first run (its GETs would rightly get 401).
         return wrk.run(server.url("/"), duration, script="imds.lua",
-                       args=(ACTIVE[1], server.imds_token), connections=connections)
+                       args=(ACTIVE[1], server.fresh_imds_token()), connections=connections)
     headers = list(server.auth_headers())
     if m["close"]:
         headers.append("Connection: close")
@@ -612,11 +630,15 @@ def write_report(res, outdir, plot_path):
         lines.append("")
     if "memory" in res:
         mm = res["memory"]
-        lines += ["## Memory (KiB)", "", "| state | VmRSS | VmHWM | threads |", "|---|---:|---:|---:|",
-                  f"| idle (logged in, active role cached) | {mm['idle']['VmRSS']} | {mm['idle']['VmHWM']} | {mm['idle']['Threads']} |",
-                  f"| 100 more roles cached | {mm['roles_100']['VmRSS']} | {mm['roles_100']['VmHWM']} | {mm['roles_100']['Threads']} |"]
+        def row(label, st):
+            return (f"| {label} | {st['VmRSS']} | {st['VmHWM']} | {st.get('RssAnon', '')} | "
+                    f"{st.get('Pss', '')} | {st['Threads']} |")
+        lines += ["## Memory (KiB)", "", "| state | VmRSS | VmHWM | RssAnon | PSS | threads |",
+                  "|---|---:|---:|---:|---:|---:|",
+                  row("idle (logged in, active role cached)", mm["idle"]),
+                  row("100 more roles cached", mm["roles_100"])]
         for s in mm["series"]:
-            lines.append(f"| after {s['requests']:,} requests | {s['rss_kib']} | {s['hwm_kib']} | |")
+            lines.append(f"| after {s['requests']:,} requests | {s['rss_kib']} | {s['hwm_kib']} | | | |")
         lines.append("")
     if "startup" in res:
         s = res["startup"]
