@@ -131,6 +131,11 @@ Expected<std::vector<std::string>> SessionManager::reload_config(const config::A
             std::uniform_real_distribution<double> d(0.0, 1.0);
             s->refresh_at =
                 compute_refresh_at(s->token->issued_at, s->token->access_token_expires_at, d(rng_));
+            // The reason is not persisted, only the flag: after a restart `ssocred status`
+            // must still say why a login is needed.
+            if (s->token->login_required)
+                s->last_error =
+                    LastError{clock_.now(), "the refresh token was refused; run `ssocred login`"};
         }
     }
     sessions_ = std::move(next);
