@@ -333,7 +333,7 @@ class IdleConnectionFlood(unittest.TestCase):
         self.daemon = Daemon(self.emu.url, config_profiles=PROFILES,
                              wrapper=["prlimit", f"--nofile=1024:{self.daemon_limit_hard}", "--"])
         self.addCleanup(self.daemon.close)
-        self.daemon.start()
+        self.daemon.start(timeout=60)
         self.daemon.login()
         self.daemon.cli("use", "dev", check=True)
         self.host, self.port = self.daemon.http_endpoint()
