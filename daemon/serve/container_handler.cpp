@@ -40,7 +40,12 @@ bool split_path(std::string_view path, std::string_view (&out)[8], std::size_t& 
         out[count++] = rest.substr(0, slash);
         if (slash == std::string_view::npos) break;
         rest = rest.substr(slash + 1);
-        if (rest.empty()) out[count++] = {};  // trailing slash: an empty last segment
+        if (rest.empty()) {  // trailing slash: an empty last segment
+            // Eight segments and a trailing slash wrote out[8] (stack overflow, found by
+            // fuzz/http_server, reachable without a token).
+            if (count == 8) return false;
+            out[count++] = {};
+        }
     }
     return true;
 }
