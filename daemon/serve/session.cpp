@@ -69,6 +69,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
     void start() {
         ctx_->connections.insert(this);
+        // A client usually sends its request right behind the handshake: when its bytes are
+        // already here, parse now (header timeout from now, as after a readiness wait)
+        // instead of going once round the event loop to be told so.
+        error_code ec;
+        if (!ctx_->draining && socket_.available(ec) > 0 && !ec) return on_readable({});
         read_next();
     }
 
