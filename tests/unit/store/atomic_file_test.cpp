@@ -35,6 +35,29 @@ TEST(AtomicFile, FailedWriteLeavesNoTemporaryAndKeepsTheOldTarget) {
     EXPECT_TRUE(std::filesystem::is_directory(target / "child"));
 }
 
+TEST(AtomicFile, StaleTemporariesOfAKilledWriterAreRemoved) {
+    TempDir dir;
+    const auto touch = [](const std::filesystem::path& p) {
+        ASSERT_TRUE(write_file_atomic(p, "x"));
+    };
+    std::filesystem::create_directories(dir / "sessions");
+    touch(dir / "active.json");
+    touch(dir / ".active.json.tmp-0123456789ab");            // ours: removed
+    touch(dir / "sessions" / ".abc.json.tmp-ba9876543210");  // ours, one level down
+    touch(dir / ".other.tmp-0123456789ab");                  // ours, another file
+    touch(dir / "notes.tmp-0123456789ab");                   // no leading dot: kept
+    touch(dir / ".x.tmp-0123");                              // wrong suffix: kept
+    EXPECT_EQ(remove_stale_temporaries(dir.path(), false, "active.json"), 1u);
+    EXPECT_EQ(remove_stale_temporaries(dir.path(), true), 2u);
+    EXPECT_EQ(list_dir(dir.path()),
+              (std::vector<std::string>{".x.tmp-0123", "active.json", "notes.tmp-0123456789ab",
+                                        "sessions"}));
+    EXPECT_TRUE(list_dir(dir / "sessions").empty());
+    EXPECT_EQ(temporary_target(".a.json.tmp-0123456789ab"), "a.json");
+    EXPECT_FALSE(temporary_target(".tmp-0123456789ab"));
+    EXPECT_FALSE(temporary_target(".a.json.tmp-0123456789AB"));
+}
+
 TEST(AtomicFile, MissingDirectoryIsAnError) {
     TempDir dir;
     EXPECT_FALSE(write_file_atomic(dir / "no" / "such" / "file", "x"));
