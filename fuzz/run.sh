@@ -56,7 +56,9 @@ for t in "${targets[@]}"; do
         upstream_response | aws_cli_cache | state_file) dict=(-dict="$here/json.dict") ;;
         *) [ -f "$here/$t.dict" ] && dict=(-dict="$here/$t.dict") ;;
     esac
-    "$bin" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 -max_len=16384 \
+    # The harnesses' own temp dirs go below $work too: libFuzzer may leave with _Exit,
+    # skipping their atexit clean-up.
+    TMPDIR="$work" "$bin" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 -max_len=16384 \
         -print_final_stats=1 -artifact_prefix="$work/artifacts/" "${dict[@]}" \
         "$work/corpus" >"$work/log" 2>&1
     rc=$?
