@@ -176,6 +176,10 @@ Expected<EnvPlan> compose_env(const EnvRequest& req, const EndpointInfo& endpoin
     if (req.imds && (req.profile || req.token_file))
         return invalid(
             "--imds serves the active role without a token: drop --profile/--token-file");
+    if (req.imds && req.container)
+        return invalid(
+            "the metadata endpoint has no token, so ssocredd serves it on loopback to your own "
+            "processes only; containers use the container endpoint: drop --imds");
 
     if (auto st = check_listeners(req, endpoint); !st) return st.error();
 
@@ -204,8 +208,10 @@ Expected<EnvPlan> compose_env(const EnvRequest& req, const EndpointInfo& endpoin
         unset("AWS_CONTAINER_AUTHORIZATION_TOKEN");
         unset("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
         unset("AWS_EC2_METADATA_DISABLED");
-        // A bare origin: JS and Go drop a path, Java concatenates (PROTOCOLS.md §12.10).
-        set("AWS_EC2_METADATA_SERVICE_ENDPOINT", origin);
+        // The origin with a trailing slash: the botocore inside AWS CLI v2 up to at least
+        // 2.9 appends "latest/api/token" with no separator, JS and Go replace the path, and
+        // Java's "//latest/..." is folded to "/latest/..." by the daemon (PROTOCOLS.md §10.3).
+        set("AWS_EC2_METADATA_SERVICE_ENDPOINT", origin + "/");
         set("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", is_ipv6(host) ? "IPv6" : "IPv4");
         // botocore sends IMDS requests through HTTP_PROXY unless NO_PROXY names the host.
         std::string bare_host = host;

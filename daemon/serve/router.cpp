@@ -46,7 +46,8 @@ void Router::route(const Request& request, PeerInfo& peer, ReplyFn done) {
             if (!imds_peer_ok(peer)) {
                 done(Reply::error(403, "forbidden",
                                   "the metadata endpoint serves only processes of the user "
-                                  "running ssocredd"));
+                                  "running ssocredd, on loopback; containers and VMs use the "
+                                  "container endpoint with a token (ssocred env --container)"));
                 break;
             }
             imds_.handle(request, std::move(done));
@@ -79,7 +80,12 @@ void Router::route_control(const Request& request, ReplyFn done) {
 }
 
 bool Router::imds_peer_ok(PeerInfo& peer) {
-    if (!peer.loopback || !check_imds_uid_) return true;
+    // IMDS has no shared secret (anyone who can connect may PUT for a session token), so it
+    // is served only on loopback, to the daemon's own user. Peers admitted by --allow-cidr
+    // (containers, VMs) get the container endpoint, which needs a token: a non-loopback
+    // bind "still needs the token" (DESIGN.md).
+    if (!peer.loopback) return false;
+    if (!check_imds_uid_) return true;
     if (!peer.tcp_uid) {
         auto uid = tcp_peer_uid(peer.local, peer.remote);
         peer.tcp_uid = uid ? static_cast<long long>(*uid) : -1;

@@ -236,7 +236,7 @@ TEST_F(FakeDaemon, EnvFlagsReachTheDaemon) {
     r = ssocred({"env", "--imds", "--json"}, {{"NO_PROXY", "corp"}, {"no_proxy", std::nullopt}});
     ASSERT_EQ(r.status, 0) << r.err;
     auto j = json::parse(r.out);
-    EXPECT_EQ(j["set"]["AWS_EC2_METADATA_SERVICE_ENDPOINT"], "http://127.0.0.1:40123");
+    EXPECT_EQ(j["set"]["AWS_EC2_METADATA_SERVICE_ENDPOINT"], "http://127.0.0.1:40123/");
     EXPECT_EQ(j["set"]["NO_PROXY"], "corp,127.0.0.1");
 
     r = ssocred({"tokens", "revoke", "tok1"});

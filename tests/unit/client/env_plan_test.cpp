@@ -216,21 +216,15 @@ TEST(EnvPlan, ContainerTokenMountIsTheTokensOwnDirectory) {
     EXPECT_FALSE(plan->mount);
 }
 
-TEST(EnvPlan, ContainerImdsUsesTheBridgeAddress) {
+TEST(EnvPlan, ContainerImdsIsRefused) {
+    // IMDS has no token, so the daemon serves it on loopback only: no container recipe.
     EnvRequest req;
     req.container = true;
     req.imds = true;
-    EXPECT_FALSE(needs_scoped_token(req));
-    auto plan = compose_env(req, endpoint(true), std::nullopt, env_of({{"NO_PROXY", "corp"}}));
-    ASSERT_TRUE(plan) << plan.error().message;
-    auto v = apply(*plan);
-    EXPECT_EQ(v["AWS_EC2_METADATA_SERVICE_ENDPOINT"], "http://169.254.170.2:40124");
-    EXPECT_EQ(v["NO_PROXY"], "corp,169.254.170.2");
-    EXPECT_EQ(v["AWS_CONTAINER_CREDENTIALS_FULL_URI"], std::nullopt);
-    EXPECT_FALSE(plan->mount);
+    EXPECT_FALSE(compose_env(req, endpoint(true), std::nullopt, env_of({})));
 }
 
-TEST(EnvPlan, ImdsBareOriginNoProxyAndNoContainerVars) {
+TEST(EnvPlan, ImdsOriginNoProxyAndNoContainerVars) {
     EnvRequest req;
     req.imds = true;
     EXPECT_FALSE(needs_scoped_token(req));
@@ -239,7 +233,7 @@ TEST(EnvPlan, ImdsBareOriginNoProxyAndNoContainerVars) {
                     env_of({{"NO_PROXY", "example.com, .corp"}, {"no_proxy", "localhost,.corp"}}));
     ASSERT_TRUE(plan);
     auto v = apply(*plan);
-    EXPECT_EQ(v["AWS_EC2_METADATA_SERVICE_ENDPOINT"], "http://127.0.0.1:40123");
+    EXPECT_EQ(v["AWS_EC2_METADATA_SERVICE_ENDPOINT"], "http://127.0.0.1:40123/");
     EXPECT_EQ(v["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"], "IPv4");
     EXPECT_EQ(v["NO_PROXY"], "example.com,.corp,localhost,127.0.0.1");
     EXPECT_EQ(v["no_proxy"], v["NO_PROXY"]);
@@ -260,7 +254,7 @@ TEST(EnvPlan, ImdsIpv6Loopback) {
     auto plan = compose_env(req, e, std::nullopt, env_of({}));
     ASSERT_TRUE(plan);
     auto v = apply(*plan);
-    EXPECT_EQ(v["AWS_EC2_METADATA_SERVICE_ENDPOINT"], "http://[::1]:5000");
+    EXPECT_EQ(v["AWS_EC2_METADATA_SERVICE_ENDPOINT"], "http://[::1]:5000/");
     EXPECT_EQ(v["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"], "IPv6");
     EXPECT_EQ(v["NO_PROXY"], "::1");
 }

@@ -71,10 +71,16 @@ TEST_F(ServeTest, NonLoopbackPeerInsideAllowCidr) {
     auto r = ask(addr, port, get("/v1/credentials", "Authorization: " + token() + "\r\n"));
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200);
-    // IMDS from a non-loopback peer is not subject to the uid rule; the token still is.
-    auto imds = ask(addr, port, get("/latest/meta-data/placement/region"));
+    // IMDS carries no secret, so a peer admitted by --allow-cidr gets nothing from it: not
+    // the token PUT, not a GET.
+    auto put = ask(addr, port,
+                   "PUT /latest/api/token HTTP/1.1\r\nHost: " + addr +
+                       "\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\nContent-Length: 0\r\n\r\n");
+    ASSERT_TRUE(put);
+    EXPECT_EQ(put->status, 403);
+    auto imds = ask(addr, port, get("/latest/meta-data/iam/security-credentials/"));
     ASSERT_TRUE(imds);
-    EXPECT_EQ(imds->status, 401);
+    EXPECT_EQ(imds->status, 403);
 }
 
 TEST_F(ServeTest, AdoptsActivatedSockets) {
