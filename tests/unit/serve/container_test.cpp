@@ -8,10 +8,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string auth(const std::string& value) {
-    return "Authorization: " + value + "\r\n";
-}
-
 void expect_json_error(const HttpResponse& r, int status, const std::string& code) {
     EXPECT_EQ(r.status, status);
     EXPECT_EQ(r.header("content-type"), "application/json");

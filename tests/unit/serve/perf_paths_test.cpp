@@ -12,10 +12,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string auth(const std::string& t) {
-    return "Authorization: " + t + "\r\n";
-}
-
 // The deadline only moves later on a busy keep-alive connection, so the timer fires with
 // the deadline moved and must re-arm rather than close: requests spaced closer than the
 // header timeout keep the connection open well past several header timeouts.

@@ -28,6 +28,11 @@
 
 namespace ssocred::serve::test {
 
+// An "Authorization: VALUE" header line for the raw requests below.
+inline std::string auth(const std::string& value) {
+    return "Authorization: " + value + "\r\n";
+}
+
 RoleRef role(std::string account, std::string name);
 CredentialsPtr make_creds(const RoleRef& r);
 
