@@ -1,10 +1,35 @@
 #!/usr/bin/env bash
-# The whole test suite from a clean checkout: installs what is missing, builds the release
-# preset with warnings as errors, runs every test (unit, emulator fidelity, integration,
-# interop) through ctest.  SSOCRED_PRESET=dev runs the same under ASan/UBSan.
+# The whole test suite from a clean checkout, in three stages (CI runs all of them):
+#   release  the preset users run (warnings are errors): every test — unit, emulator
+#            fidelity, daemon integration, SDK interop;
+#   dev      ASan+UBSan: the unit and integration tests again, with the sanitized daemon,
+#            CLI and emulator as the processes under test;
+#   fuzz     every libFuzzer target for a bounded time (fuzz/run.sh; ASan+UBSan, clang-14).
+# SSOCRED_TEST_STAGES="release" (or any subset, also "tsan") picks stages;
+# SSOCRED_FUZZ_SECONDS sets the time per fuzz target (default 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
-preset=${SSOCRED_PRESET:-release}
-scripts/build.sh "$preset"
-ctest --preset "$preset" -j2 --timeout 900
+stages=${SSOCRED_TEST_STAGES:-${SSOCRED_PRESET:-release dev fuzz}}
+for stage in $stages; do
+    echo "=== stage: $stage"
+    start=$SECONDS
+    case "$stage" in
+        release)
+            scripts/build.sh release
+            ctest --preset release -j2 --timeout 900 ;;
+        dev | tsan)
+            scripts/build.sh "$stage"
+            # The kill -9 loops run 200/60 times in the release stage; under the sanitizers
+            # (several times slower per start) a quarter proves the same paths.
+            SSOCRED_CRASH_ITERATIONS=${SSOCRED_CRASH_ITERATIONS:-50} \
+                SSOCRED_CRASH_STRICT_ITERATIONS=${SSOCRED_CRASH_STRICT_ITERATIONS:-15} \
+                ctest --preset "$stage" -j2 --timeout 900 -L 'unit|integration' ;;
+        fuzz)
+            fuzz/run.sh "${SSOCRED_FUZZ_SECONDS:-20}" ;;
+        *)
+            echo "unknown stage: $stage (release, dev, tsan, fuzz)" >&2
+            exit 2 ;;
+    esac
+    echo "=== stage $stage passed in $((SECONDS - start)) s"
+done
