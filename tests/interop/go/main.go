@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/http"
 	"net/url"
 	"os"
 	"sort"
@@ -27,6 +28,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
 	"github.com/aws/aws-sdk-go-v2/credentials/endpointcreds"
@@ -249,6 +251,12 @@ func newClient(ctx context.Context, opts options) *client {
 			o.Region = opts.region
 			o.Credentials = c.recorder
 			o.EndpointResolver = sts.EndpointResolverFromURL(opts.stsEndpoint)
+			// Only the STS stand-in's connection: moto's development server and Go's
+			// keep-alive reuse intermittently cut a response body short ("use of closed
+			// network connection" after a 200). The credential providers keep the SDK's
+			// default HTTP client.
+			o.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(
+				func(t *http.Transport) { t.DisableKeepAlives = true })
 		})
 	}
 	return c
