@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <initializer_list>
 #include <memory>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 
 #include "control/control_json.hpp"
 #include "serve/json_error.hpp"
+#include "store/json_wipe.hpp"
 
 namespace ssocred {
 namespace {
@@ -25,6 +27,68 @@ Response json_response(unsigned status, const json& body) {
     Response r;
     r.status = status;
     r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    return r;
+}
+
+// A JSON response whose `secrets` members never pass through nlohmann::json, whose buffers
+// we cannot wipe: each is serialised as a placeholder, then the text is rebuilt into one
+// buffer sized up front with the secrets spliced in (JSON-escaped), and handed to the
+// connection as a secret body that is wiped once sent.
+using SecretMembers = std::initializer_list<std::pair<const char*, std::string_view>>;
+
+void append_json_string_content(std::string& out, std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20) {
+            out += "\\u00";
+            out += hex[u >> 4];
+            out += hex[u & 0xf];
+        } else {
+            out += c;
+        }
+    }
+}
+
+Response secret_json_response(unsigned status, json body, SecretMembers secrets) {
+    static constexpr std::string_view kMark = "\x01ssocred-secret-";
+    std::size_t index = 0;
+    for (const auto& [name, value] : secrets)
+        body[name] = std::string(kMark) + std::to_string(index++);
+    const std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    // dump() escapes \x01 as "\u0001": that is what the placeholders look like in `text`.
+    const std::string mark = "\\u0001ssocred-secret-";
+
+    std::size_t size = text.size();
+    for (const auto& [name, value] : secrets) size += 6 * value.size();  // worst-case escaping
+    auto owner = std::make_shared<WipedString>();
+    std::string& out = **owner;
+    out.reserve(size);
+    std::size_t from = 0;
+    while (true) {
+        const std::size_t at = text.find(mark, from);
+        if (at == std::string::npos) break;
+        out.append(text, from, at - from);
+        // The index that follows; a look-alike inside another value (a client's label, say)
+        // that names no secret is copied through as it is.
+        const char* digits = text.data() + at + mark.size();
+        std::size_t i = 0;
+        const auto [end, ec] = std::from_chars(digits, text.data() + text.size(), i);
+        if (ec != std::errc() || i >= secrets.size()) {
+            out.append(mark);
+            from = at + mark.size();
+            continue;
+        }
+        append_json_string_content(out, (secrets.begin() + i)->second);
+        from = static_cast<std::size_t>(end - text.data());
+    }
+    out.append(text, from);
+    Response r;
+    r.status = status;
+    r.secret_body = std::shared_ptr<const std::string>(owner, &out);
     return r;
 }
 
@@ -327,13 +391,11 @@ void ControlApi::credentials(const Request& request, Responder respond) {
         const RoleCredentials& c = (*result)->credentials;
         json j = {{"Version", 1},
                   {"AccessKeyId", c.access_key_id},
-                  {"SecretAccessKey", c.secret_access_key.reveal()},
-                  {"SessionToken", c.session_token.reveal()},
                   {"Expiration", format_utc(c.expiration)},
                   {"AccountId", c.role.account_id}};
-        Response r = json_response(200, j);
-        j.clear();
-        respond(std::move(r));
+        respond(secret_json_response(200, std::move(j),
+                                     {{"SecretAccessKey", c.secret_access_key.reveal()},
+                                      {"SessionToken", c.session_token.reveal()}}));
     });
 }
 
@@ -351,12 +413,13 @@ void ControlApi::endpoint(Responder respond) {
             imds_endpoint = origin;
         }
     }
-    respond(json_response(200, {{"http", http},
-                                {"container_url", container_url},
-                                {"imds_endpoint", imds_endpoint},
-                                {"token", ctx_.tokens.main_token().reveal()},
-                                {"token_file", ctx_.tokens.main_token_file().string()},
-                                {"region", ctx_.engine.region()}}));
+    respond(secret_json_response(200,
+                                 {{"http", http},
+                                  {"container_url", container_url},
+                                  {"imds_endpoint", imds_endpoint},
+                                  {"token_file", ctx_.tokens.main_token_file().string()},
+                                  {"region", ctx_.engine.region()}},
+                                 {{"token", ctx_.tokens.main_token().reveal()}}));
 }
 
 void ControlApi::mint_token(const Request& request, Responder respond) {
@@ -378,8 +441,7 @@ void ControlApi::mint_token(const Request& request, Responder respond) {
     if (!minted) return fail(respond, minted.error());
     json j = control_json::scoped_token(minted->info);
     j["role"] = control_json::role(named->role, named->profile);
-    j["token"] = minted->token.reveal();
-    respond(json_response(201, j));
+    respond(secret_json_response(201, std::move(j), {{"token", minted->token.reveal()}}));
 }
 
 void ControlApi::list_tokens(Responder respond) {

@@ -44,6 +44,9 @@ struct Response {
     std::string content_type = "application/json";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+    // A body holding secrets, sent instead of `body` without a copy; its owner wipes it
+    // when the last holder (the connection, once the reply is written) lets go.
+    std::shared_ptr<const std::string> secret_body;
 };
 
 // Completes a control request. May be called later (long poll) and from any thread: it

@@ -16,7 +16,13 @@ Reply Reply::from(Response response) {
     } else {
         r.owned_type = std::move(response.content_type);
     }
-    r.owned_body = std::move(response.body);
+    if (response.secret_body) {
+        r.borrowed_body = *response.secret_body;
+        r.keepalive = std::move(response.secret_body);
+        r.borrowed = true;
+    } else {
+        r.owned_body = std::move(response.body);
+    }
     for (const auto& [name, value] : response.headers) {
         // Header injection guard: a CR or LF would split the response.
         if (name.find_first_of("\r\n:") != std::string::npos ||
