@@ -18,7 +18,7 @@ Options:
                          or $SSOCRED_SOCKET)
   --listen ADDR:PORT     HTTP listener for the container and IMDS endpoints; repeatable;
                          port 0 picks a free port (see `ssocred status`).
-                         Default: 127.0.0.1:9911 unless systemd passes an `http` socket.
+                         Default: 127.0.0.1:9911 unless socket activation passes a TCP socket.
   --state-dir DIR        where sessions, tokens and the active role are kept
                          (default $XDG_STATE_HOME/ssocred, i.e. ~/.local/state/ssocred)
   --aws-cache=sync|off   share the SSO token with the AWS CLI's ~/.aws/sso/cache (default sync)

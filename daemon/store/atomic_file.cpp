@@ -87,15 +87,18 @@ std::size_t sweep_dir(const std::filesystem::path& dir, std::string_view only_na
 
 }  // namespace
 
-std::size_t remove_stale_temporaries(const std::filesystem::path& dir, bool subdirs,
+std::size_t remove_stale_temporaries(const std::filesystem::path& dir, bool recursive,
                                      std::string_view only_name) {
     std::size_t removed = sweep_dir(dir, only_name);
-    if (!subdirs) return removed;
+    if (!recursive) return removed;
+    // Directory symlinks are not followed (the default): only the tree we own is swept.
     std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    for (auto it = std::filesystem::recursive_directory_iterator(
+             dir, std::filesystem::directory_options::skip_permission_denied, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
         std::error_code sub_ec;
-        if (entry.is_directory(sub_ec) && !entry.is_symlink(sub_ec))
-            removed += sweep_dir(entry.path(), only_name);
+        if (it->is_directory(sub_ec) && !it->is_symlink(sub_ec))
+            removed += sweep_dir(it->path(), only_name);
     }
     return removed;
 }

@@ -36,7 +36,7 @@ SessionStore::SessionStore(std::filesystem::path state_dir, std::shared_ptr<Secr
     // Constructed once at start-up, before anything in this process writes to the state
     // dir: temporaries found now were left by a process killed mid-write (kill -9, power
     // loss). The files they were meant to replace are intact (atomic rename).
-    if (const auto n = remove_stale_temporaries(state_dir_, /*subdirs=*/true); n > 0)
+    if (const auto n = remove_stale_temporaries(state_dir_, /*recursive=*/true); n > 0)
         spdlog::info("removed {} temporary file(s) left by an interrupted write", n);
 }
 

@@ -41,18 +41,21 @@ TEST(AtomicFile, StaleTemporariesOfAKilledWriterAreRemoved) {
         ASSERT_TRUE(write_file_atomic(p, "x"));
     };
     std::filesystem::create_directories(dir / "sessions");
+    std::filesystem::create_directories(dir / "tokens" / "t1");
     touch(dir / "active.json");
-    touch(dir / ".active.json.tmp-0123456789ab");            // ours: removed
-    touch(dir / "sessions" / ".abc.json.tmp-ba9876543210");  // ours, one level down
-    touch(dir / ".other.tmp-0123456789ab");                  // ours, another file
-    touch(dir / "notes.tmp-0123456789ab");                   // no leading dot: kept
-    touch(dir / ".x.tmp-0123");                              // wrong suffix: kept
+    touch(dir / ".active.json.tmp-0123456789ab");              // ours: removed
+    touch(dir / "sessions" / ".abc.json.tmp-ba9876543210");    // ours, one level down
+    touch(dir / "tokens" / "t1" / ".token.tmp-00112233aabb");  // ours, two levels down
+    touch(dir / ".other.tmp-0123456789ab");                    // ours, another file
+    touch(dir / "notes.tmp-0123456789ab");                     // no leading dot: kept
+    touch(dir / ".x.tmp-0123");                                // wrong suffix: kept
     EXPECT_EQ(remove_stale_temporaries(dir.path(), false, "active.json"), 1u);
-    EXPECT_EQ(remove_stale_temporaries(dir.path(), true), 2u);
+    EXPECT_EQ(remove_stale_temporaries(dir.path(), true), 3u);
     EXPECT_EQ(list_dir(dir.path()),
               (std::vector<std::string>{".x.tmp-0123", "active.json", "notes.tmp-0123456789ab",
-                                        "sessions"}));
+                                        "sessions", "tokens"}));
     EXPECT_TRUE(list_dir(dir / "sessions").empty());
+    EXPECT_TRUE(list_dir(dir / "tokens" / "t1").empty());
     EXPECT_EQ(temporary_target(".a.json.tmp-0123456789ab"), "a.json");
     EXPECT_FALSE(temporary_target(".tmp-0123456789ab"));
     EXPECT_FALSE(temporary_target(".a.json.tmp-0123456789AB"));
