@@ -10,7 +10,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <string>
 
 #include "fuzz_support.hpp"
@@ -21,19 +20,8 @@ namespace {
 
 const std::string kSession = "dev";
 
-void put_file(const std::filesystem::path& path, std::string_view content) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-}
-
 TokenState our_state() {
-    TokenState s;
-    s.session = kSession;
-    s.start_url = "https://d-1234567890.awsapps.com/start";
-    s.region = "eu-west-1";
-    s.access_token = Secret(std::string("fuzz-access-token"));
-    s.access_token_expires_at = *parse_utc("2030-01-01T00:00:00Z");
-    s.issued_at = *parse_utc("2029-12-31T23:00:00Z");
+    TokenState s = fuzz::sample_token_state(kSession);
     ClientRegistration r;
     r.client_id = "fuzz-client";
     r.client_secret = Secret(std::string("fuzz-client-secret"));
@@ -62,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::filesystem::create_directories(dir);
     const AwsCliCache cache(dir, std::chrono::milliseconds(0));
     if (mode == 1) {
-        put_file(cache.token_path(kSession), content);
+        fuzz::put_file(cache.token_path(kSession), content);
         (void)cache.read_token(kSession);
     } else if (mode == 2) {
         aws_cli::RegistrationKey key;
@@ -71,10 +59,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         key.session_name = kSession;
         auto name = aws_cli::registration_cache_key(key);
         if (!name) __builtin_trap();
-        put_file(dir / (*name + ".json"), content);
+        fuzz::put_file(dir / (*name + ".json"), content);
         (void)cache.read_registration(key);
     } else {
-        put_file(cache.token_path(kSession), content);
+        fuzz::put_file(cache.token_path(kSession), content);
         const TokenState ours = our_state();
         auto written = cache.write_token(ours);
         if (!written) __builtin_trap();  // a writable directory: the write must succeed

@@ -10,7 +10,6 @@
 //   4  EndpointTokens::open over <state-dir>/endpoint-tokens.json with that content
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -53,27 +52,16 @@ std::string aad_for(const std::string& session) {
 }
 
 TokenState sample_state() {
-    TokenState s;
-    s.session = kSession;
-    s.start_url = "https://d-1234567890.awsapps.com/start";
-    s.region = "eu-west-1";
-    s.access_token = Secret(std::string("fuzz-access-token"));
+    TokenState s = fuzz::sample_token_state(kSession);
     s.refresh_token = Secret(std::string("fuzz-refresh-token"));
-    s.access_token_expires_at = *parse_utc("2030-01-01T00:00:00Z");
-    s.issued_at = *parse_utc("2029-12-31T23:00:00Z");
     return s;
-}
-
-void put_file(const std::filesystem::path& path, std::string_view content) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
 }
 
 void load_through_store(std::string_view content) {
     const auto dir = fuzz::temp_dir() / "state";
     SessionStore store(dir, std::make_shared<FixedKeyStore>());
     std::filesystem::create_directories(store.sessions_dir());
-    put_file(store.path_for(kSession), content);
+    fuzz::put_file(store.path_for(kSession), content);
     auto loaded = store.load(kSession);
     if (!loaded) __builtin_trap();  // the file is readable: only "state" or "no state"
     if (*loaded && (*loaded)->session != kSession) __builtin_trap();
@@ -111,10 +99,11 @@ void open_raw(std::string_view content) {
 
 void open_endpoint_tokens(std::string_view content) {
     const auto dir = fuzz::temp_dir() / "endpoint";
-    std::filesystem::create_directories(dir / "tokens");
-    put_file(dir / "endpoint-tokens.json", content);
-    // A file token whose value file exists, so the registry's "file": true path is reachable.
-    put_file(dir / "tokens" / "tok1", "sct_" + std::string(43, 'f'));
+    // A file token whose value file exists (tokens/<id>/token, as EndpointTokens keeps
+    // them), so the registry's "file": true path is reachable.
+    std::filesystem::create_directories(dir / "tokens" / "tok1");
+    fuzz::put_file(dir / "endpoint-tokens.json", content);
+    fuzz::put_file(dir / "tokens" / "tok1" / "token", "sct_" + std::string(43, 'f'));
     ManualClock clock(*parse_utc("2026-11-23T09:00:00Z"));
     if (auto tokens = serve::EndpointTokens::open(dir, clock)) {
         for (const auto& info : (*tokens)->list()) {
