@@ -172,7 +172,7 @@ class Handler(BaseHTTPRequestHandler):
             tid = f"tok{st.next_id}"
             st.next_id += 1
             tok = {"id": tid, "role": role, "created_at": ts(), "expires_at": None,
-                   "token_file": f"/tmp/state/tokens/{tid}" if b.get("file") else None,
+                   "token_file": f"/tmp/state/tokens/{tid}/token" if b.get("file") else None,
                    "label": b.get("label")}
             st.tokens[tid] = tok
             return self.send_json(201, dict(tok, token=f"scoped-{tid}"))

@@ -224,14 +224,15 @@ TEST_F(FakeDaemon, EnvFlagsReachTheDaemon) {
                          "profiles/prod/credentials';"),
               std::string::npos)
         << r.out;
-    EXPECT_NE(r.out.find("export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='/tmp/state/tokens/tok1';"),
-              std::string::npos)
+    EXPECT_NE(
+        r.out.find("export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='/tmp/state/tokens/tok1/token';"),
+        std::string::npos)
         << r.out;
     EXPECT_EQ(r.out.find("export AWS_CONTAINER_AUTHORIZATION_TOKEN="), std::string::npos);
     auto tokens = json::parse(ssocred({"tokens", "--json"}).out);
     ASSERT_EQ(tokens["tokens"].size(), 1u);
     EXPECT_EQ(tokens["tokens"][0]["role"]["profile"], "prod");
-    EXPECT_EQ(tokens["tokens"][0]["token_file"], "/tmp/state/tokens/tok1");
+    EXPECT_EQ(tokens["tokens"][0]["token_file"], "/tmp/state/tokens/tok1/token");
 
     r = ssocred({"env", "--imds", "--json"}, {{"NO_PROXY", "corp"}, {"no_proxy", std::nullopt}});
     ASSERT_EQ(r.status, 0) << r.err;
