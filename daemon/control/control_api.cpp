@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
+#include "ssocred/json_string.hpp"
 #include "ssocred/version.hpp"
 
 #include "control/control_json.hpp"
@@ -35,23 +36,6 @@ Response json_response(unsigned status, const json& body) {
 // buffer sized up front with the secrets spliced in (JSON-escaped), and handed to the
 // connection as a secret body that is wiped once sent.
 using SecretMembers = std::initializer_list<std::pair<const char*, std::string_view>>;
-
-void append_json_string_content(std::string& out, std::string_view s) {
-    static constexpr char hex[] = "0123456789abcdef";
-    for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (u < 0x20) {
-            out += "\\u00";
-            out += hex[u >> 4];
-            out += hex[u & 0xf];
-        } else {
-            out += c;
-        }
-    }
-}
 
 Response secret_json_response(unsigned status, json body, SecretMembers secrets) {
     static constexpr std::string_view kMark = "\x01ssocred-secret-";
@@ -82,7 +66,8 @@ Response secret_json_response(unsigned status, json body, SecretMembers secrets)
             from = at + mark.size();
             continue;
         }
-        append_json_string_content(out, (secrets.begin() + i)->second);
+        write_json_string_content((secrets.begin() + i)->second,
+                                  [&out](std::string_view piece) { out.append(piece); });
         from = static_cast<std::size_t>(end - text.data());
     }
     out.append(text, from);

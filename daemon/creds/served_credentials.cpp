@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "ssocred/json_string.hpp"
+
 namespace ssocred {
 
 namespace {
@@ -43,20 +45,8 @@ class JsonWriter {
     }
     void put(char c) { put(std::string_view(&c, 1)); }
     void string(std::string_view s) {
-        static constexpr char hex[] = "0123456789abcdef";
         put('"');
-        for (char c : s) {
-            const auto u = static_cast<unsigned char>(c);
-            if (c == '"' || c == '\\') {
-                put('\\');
-                put(c);
-            } else if (u < 0x20) {
-                const char esc[] = {'\\', 'u', '0', '0', hex[u >> 4], hex[u & 0xf]};
-                put(std::string_view(esc, sizeof esc));
-            } else {
-                put(c);
-            }
-        }
+        write_json_string_content(s, [this](std::string_view piece) { put(piece); });
         put('"');
     }
 
