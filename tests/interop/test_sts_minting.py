@@ -34,6 +34,19 @@ def flipped(secret):
     return secret[:-1] + ("A" if secret[-1] != "A" else "B")
 
 
+def device_login(emu):
+    """A device-code login against `emu` (approves at once): the portal client and token."""
+    oidc, sso = sso_clients(emu.url)
+    reg = oidc.register_client(clientName="sts-minting-test", clientType="public",
+                               scopes=["sso:account:access"])
+    dev = oidc.start_device_authorization(clientId=reg["clientId"],
+                                          clientSecret=reg["clientSecret"],
+                                          startUrl=START_URL)
+    tok = oidc.create_token(clientId=reg["clientId"], clientSecret=reg["clientSecret"],
+                            grantType=DEVICE_GRANT, deviceCode=dev["deviceCode"])
+    return sso, tok["accessToken"]
+
+
 @unittest.skipUnless(MOTO_SERVER, "moto_server is not installed (pip package moto[server]): "
                                   "no signed request can be checked")
 class StsMinting(unittest.TestCase):
@@ -67,19 +80,9 @@ class StsMinting(unittest.TestCase):
         self.addCleanup(emu.stop)
         return emu
 
-    def login(self, emu):
-        oidc, sso = sso_clients(emu.url)
-        reg = oidc.register_client(clientName="sts-minting-test", clientType="public",
-                                   scopes=["sso:account:access"])
-        dev = oidc.start_device_authorization(clientId=reg["clientId"],
-                                              clientSecret=reg["clientSecret"],
-                                              startUrl=START_URL)
-        tok = oidc.create_token(clientId=reg["clientId"], clientSecret=reg["clientSecret"],
-                                grantType=DEVICE_GRANT, deviceCode=dev["deviceCode"])
-        return sso, tok["accessToken"]
 
     def role_credentials(self, emu, role="InteropAdmin"):
-        sso, token = self.login(emu)
+        sso, token = device_login(emu)
         return sso.get_role_credentials(roleName=role, accountId=ACCOUNT,
                                         accessToken=token)["roleCredentials"]
 
@@ -111,7 +114,7 @@ class StsMinting(unittest.TestCase):
 
     def test_every_call_mints_fresh_keys_and_short_lifetimes_pass(self):
         emu = self.emulator(None, "--role-ttl", "30")
-        sso, token = self.login(emu)
+        sso, token = device_login(emu)
         a = sso.get_role_credentials(roleName="InteropAdmin", accountId=ACCOUNT,
                                      accessToken=token)["roleCredentials"]
         b = sso.get_role_credentials(roleName="InteropAdmin", accountId=ACCOUNT,
@@ -176,18 +179,11 @@ class StsFlags(unittest.TestCase):
         env = {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "x"}
         with Emulator("--approve-after", "0", "--device-interval", "0", "--sts-endpoint",
                       "http://127.0.0.1:9", env=env) as emu:
-            oidc, sso = sso_clients(emu.url)
-            reg = oidc.register_client(clientName="t", clientType="public",
-                                       scopes=["sso:account:access"])
-            dev = oidc.start_device_authorization(clientId=reg["clientId"],
-                                                  clientSecret=reg["clientSecret"],
-                                                  startUrl=START_URL)
-            tok = oidc.create_token(clientId=reg["clientId"], clientSecret=reg["clientSecret"],
-                                    grantType=DEVICE_GRANT, deviceCode=dev["deviceCode"])
+            sso, access_token = device_login(emu)
             with self.assertRaises(ClientError) as cm:
                 sso.get_role_credentials(roleName="AdministratorAccess",
                                          accountId="111111111111",
-                                         accessToken=tok["accessToken"])
+                                         accessToken=access_token)
             self.assertEqual(cm.exception.response["Error"]["Code"], "InternalServerException")
             self.assertEqual(emu.issued()["role_credentials"], [])
 
