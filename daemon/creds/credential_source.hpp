@@ -5,7 +5,6 @@
 // Implementations never block the loop: upstream calls run on worker threads.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +12,7 @@
 
 #include "ssocred/credentials.hpp"
 #include "ssocred/expected.hpp"
+#include "ssocred/inline_function.hpp"
 
 namespace ssocred {
 
@@ -25,7 +25,9 @@ struct ServedCredentials {
     std::string imds_extended_json;  // same plus "AccountId"
 };
 using CredentialsPtr = std::shared_ptr<const ServedCredentials>;
-using CredentialsCallback = std::function<void(Expected<CredentialsPtr>)>;
+// Inline room for a serving-plane completion (serve::ReplyFn) and a few flags, so that a
+// cached answer allocates nothing (see ssocred/inline_function.hpp).
+using CredentialsCallback = InlineFunction<void(Expected<CredentialsPtr>), 48>;
 
 class CredentialSource {
   public:

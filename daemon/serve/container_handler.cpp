@@ -131,13 +131,16 @@ void ContainerHandler::handle(const Request& request, ReplyFn done) {
     }
     if (!grant_allows(*grant, role)) return done(forbidden_role());
 
-    source_.get(role, [done = std::move(done)](Expected<CredentialsPtr> result) {
+    auto serve_body = [done = std::move(done)](Expected<CredentialsPtr> result) {
         if (!result) return done(Reply::from(json_error(result.error())));
         CredentialsPtr creds = std::move(*result);
         if (!creds) return done(Reply::error(500, "internal", "no credentials"));
         const std::string_view body = creds->container_json;
         done(Reply::view(200, kJson, body, std::move(creds)));
-    });
+    };
+    static_assert(CredentialsCallback::fits_inline<decltype(serve_body)>,
+                  "serving a cached credential must not allocate a completion");
+    source_.get(role, std::move(serve_body));
 }
 
 }  // namespace ssocred::serve

@@ -168,21 +168,30 @@ void ImdsHandler::metadata(std::string_view path, ReplyFn done) {
         return done(Reply::owned(200, kText, active->role_name));
     }
     if (!is_info && role_part != active->role_name) return done(not_found());
-    source_.get(*active, [done = std::move(done), extended, is_info,
-                          role = *active](Expected<CredentialsPtr> result) {
+    if (is_info) return info(*active, std::move(done));
+    // The SDKs' hot path: a completion without the role, small enough to be held inline.
+    auto serve_body = [done = std::move(done), extended](Expected<CredentialsPtr> result) {
         if (!result) return done(Reply::from(json_error(result.error())));
         CredentialsPtr creds = std::move(*result);
         if (!creds) return done(Reply::error(500, "internal", "no credentials"));
-        if (is_info) {
-            nlohmann::json info{{"Code", "Success"},
-                                {"LastUpdated", format_utc(creds->credentials.issued_at)},
-                                {"InstanceProfileArn", "arn:aws:iam::" + role.account_id +
-                                                           ":instance-profile/" + role.role_name},
-                                {"InstanceProfileId", instance_profile_id(role)}};
-            return done(Reply::owned(200, kText, info.dump(2)));
-        }
         const std::string_view body = extended ? creds->imds_extended_json : creds->imds_json;
         done(Reply::view(200, kText, body, std::move(creds)));
+    };
+    static_assert(CredentialsCallback::fits_inline<decltype(serve_body)>);
+    source_.get(*active, std::move(serve_body));
+}
+
+void ImdsHandler::info(const RoleRef& role, ReplyFn done) {
+    source_.get(role, [done = std::move(done), role](Expected<CredentialsPtr> result) {
+        if (!result) return done(Reply::from(json_error(result.error())));
+        const CredentialsPtr& creds = *result;
+        if (!creds) return done(Reply::error(500, "internal", "no credentials"));
+        nlohmann::json info{{"Code", "Success"},
+                            {"LastUpdated", format_utc(creds->credentials.issued_at)},
+                            {"InstanceProfileArn", "arn:aws:iam::" + role.account_id +
+                                                       ":instance-profile/" + role.role_name},
+                            {"InstanceProfileId", instance_profile_id(role)}};
+        done(Reply::owned(200, kText, info.dump(2)));
     });
 }
 

@@ -26,6 +26,7 @@ class ImdsHandler {
   private:
     void put_token(const Request& request, ReplyFn& done);
     void metadata(std::string_view path, ReplyFn done);
+    void info(const RoleRef& role, ReplyFn done);  // /latest/meta-data/iam/info
 
     CredentialSource& source_;
     ImdsTokens& tokens_;

@@ -5,10 +5,11 @@
 // serving cached credentials copies nothing and allocates nothing for the body.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include "ssocred/inline_function.hpp"
 
 #include "serve/http_types.hpp"
 
@@ -56,6 +57,8 @@ struct Reply {
     static Reply from(Response response);
 };
 
-using ReplyFn = std::function<void(Reply)>;
+// The completion of one request. Inline room for a Session's shared_ptr to itself, so that
+// handing a reply back allocates nothing (see ssocred/inline_function.hpp).
+using ReplyFn = InlineFunction<void(Reply), 24>;
 
 }  // namespace ssocred::serve

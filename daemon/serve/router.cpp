@@ -1,5 +1,7 @@
 #include "serve/router.hpp"
 
+#include <memory>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
@@ -9,8 +11,37 @@
 namespace ssocred::serve {
 
 namespace {
+
 constexpr std::string_view kOk = "ok";
-}
+
+// Holds a Session's completion for the control handler, whose responder may run on a worker
+// thread. The completion owns the Session, which may be touched only on the loop: the reply
+// hops there, and so does the completion of a responder dropped without replying (else the
+// last copy, dropped on a worker, would destroy the Session there).
+class LoopBoundCompletion {
+  public:
+    LoopBoundCompletion(boost::asio::any_io_executor loop, ReplyFn done)
+        : loop_(std::move(loop)), done_(std::move(done)) {}
+    LoopBoundCompletion(const LoopBoundCompletion&) = delete;
+    LoopBoundCompletion& operator=(const LoopBoundCompletion&) = delete;
+    ~LoopBoundCompletion() {
+        if (done_) boost::asio::post(loop_, [dropped = std::move(done_)] {});
+    }
+
+    // Called once (a Responder answers once); the first call wins.
+    void complete(Reply reply) {
+        if (!done_) return;
+        boost::asio::dispatch(loop_, [done = std::move(done_), reply = std::move(reply)]() mutable {
+            done(std::move(reply));
+        });
+    }
+
+  private:
+    boost::asio::any_io_executor loop_;
+    ReplyFn done_;
+};
+
+}  // namespace
 
 EndpointKind Router::classify(const Request& request, const PeerInfo& peer) noexcept {
     if (peer.transport == Transport::Control) return EndpointKind::Control;
@@ -69,13 +100,11 @@ void Router::route_control(const Request& request, ReplyFn done) {
         }
         return;
     }
-    // The responder may run on any thread and at any time: hop back onto the loop.
-    auto executor = executor_;
-    control_.handle(request, [executor, done = std::move(done)](Response response) mutable {
-        boost::asio::dispatch(
-            executor, [done = std::move(done), reply = Reply::from(std::move(response))]() mutable {
-                done(std::move(reply));
-            });
+    // A Responder is a copyable std::function and may be called, or dropped, on any thread;
+    // the (move-only) completion is shared among its copies and bound to the loop.
+    auto completion = std::make_shared<LoopBoundCompletion>(executor_, std::move(done));
+    control_.handle(request, [completion](Response response) {
+        completion->complete(Reply::from(std::move(response)));
     });
 }
 

@@ -182,9 +182,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         head_only_ = request_.method == "HEAD";
         state_ = State::Busy;
         kind_ = Router::classify(request_, peer_);
-        ctx_->router.route(request_, peer_, [self = this->shared_from_this()](Reply r) {
-            self->send(std::move(r));
-        });
+        auto send_reply = [self = this->shared_from_this()](Reply r) { self->send(std::move(r)); };
+        static_assert(ReplyFn::fits_inline<decltype(send_reply)>,
+                      "handing back a reply must not allocate a completion");
+        ctx_->router.route(request_, peer_, std::move(send_reply));
     }
 
     void fail(unsigned status, std::string_view code, std::string_view message) {

@@ -62,6 +62,24 @@ TEST_F(ServeTest, ControlResponderFromAnotherThreadLater) {
     }
 }
 
+TEST_F(ServeTest, ControlResponderDroppedOnAnotherThreadClosesTheConnection) {
+    // The responder owns the connection; dropped unanswered on a worker thread, the
+    // connection is released on the loop (TSan checks the "on the loop" part) and closes.
+    control_handler.drop_on_thread = true;
+    start();
+    Conn c = Conn::unix_socket(options.socket_path);
+    ASSERT_TRUE(c.ok());
+    c.send(get("/v1/status"));
+    EXPECT_TRUE(c.closed_within(5000));
+    // The server keeps serving.
+    Conn d = Conn::unix_socket(options.socket_path);
+    ASSERT_TRUE(d.ok());
+    d.send(get("/healthz"));
+    auto r = d.read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+}
+
 TEST_F(ServeTest, ControlBodyLimit) {
     start();
     const std::string body(70 * 1024, 'x');

@@ -68,7 +68,13 @@ void FakeControl::handle(const Request& request, Responder respond) {
     r.status = 200;
     r.body = R"({"path":")" + s.path + R"("})";
     r.headers.push_back({"X-Handled", "yes"});
-    if (answer_from_thread) {
+    if (drop_on_thread) {
+        std::lock_guard lock(mutex);
+        threads.emplace_back([respond = std::move(respond)]() mutable {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            Responder dropped = std::move(respond);  // destroyed here, unanswered
+        });
+    } else if (answer_from_thread) {
         std::lock_guard lock(mutex);
         threads.emplace_back([respond = std::move(respond), r]() mutable {
             std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -66,6 +66,7 @@ class FakeControl final : public ControlHandler {
     std::mutex mutex;
     std::vector<SeenRequest> seen;
     bool answer_from_thread = false;  // respond later, from another thread (long poll)
+    bool drop_on_thread = false;      // never respond: drop the responder on another thread
     std::vector<std::thread> threads;
     ~FakeControl() override;
 };
