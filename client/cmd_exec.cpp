@@ -37,7 +37,9 @@ class ForwardSignals {
         for (int sig : kForwarded) {
             struct sigaction sa {};
             sa.sa_sigaction = forward;
-            sa.sa_flags = SA_SIGINFO | SA_RESTART;
+            // No SA_RESTART: the waits below loop on EINTR themselves, and a restarted
+            // wait never returns to user space, where TSan runs the handlers it defers.
+            sa.sa_flags = SA_SIGINFO;
             sigemptyset(&sa.sa_mask);
             struct sigaction old {};
             ::sigaction(sig, &sa, &old);
@@ -122,6 +124,7 @@ int cmd_exec(Context& ctx, const Args& args) {
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    g_child = 0;  // reaped: its pid may be reused, so nothing more is forwarded
     if (got == static_cast<ssize_t>(sizeof exec_errno)) {
         ctx.err << "ssocred: cannot run " << argv[0] << ": " << std::strerror(exec_errno) << '\n';
         return exec_errno == ENOENT ? 127 : 126;  // as shells report it
