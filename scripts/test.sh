@@ -20,11 +20,31 @@ for stage in $stages; do
             ctest --preset release -j2 --timeout 900 ;;
         dev | tsan)
             scripts/build.sh "$stage"
+            # Every sanitized process - the test binaries and the daemons, CLIs and emulators
+            # the integration tests start - writes its reports into one directory. A report
+            # from a child process (a TSan race, a leak at a daemon's exit) changes nothing a
+            # test can see, so the directory itself is checked: any report fails the stage.
+            reports=$(mktemp -d "${TMPDIR:-/tmp}/ssocred-sanitizer.XXXXXX")
+            chmod 1777 "$reports"  # tests run some processes as nobody
+            for var in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
+                export "$var=log_path=$reports/report${!var:+:${!var}}"
+            done
             # The kill -9 loops run 200/60 times in the release stage; under the sanitizers
             # (several times slower per start) a quarter proves the same paths.
+            status=0
             SSOCRED_CRASH_ITERATIONS=${SSOCRED_CRASH_ITERATIONS:-50} \
                 SSOCRED_CRASH_STRICT_ITERATIONS=${SSOCRED_CRASH_STRICT_ITERATIONS:-15} \
-                ctest --preset "$stage" -j2 --timeout 900 -L 'unit|integration' ;;
+                ctest --preset "$stage" -j2 --timeout 900 -L 'unit|integration' || status=$?
+            if compgen -G "$reports/report.*" >/dev/null; then
+                echo "=== $stage: sanitizer reports from $(ls "$reports" | wc -l) process(es):" >&2
+                for report in "$reports"/report.*; do
+                    echo "--- $report" >&2
+                    head -n 60 "$report" >&2
+                done
+                status=1
+            fi
+            rm -rf "$reports"
+            [ "$status" -eq 0 ] || exit "$status" ;;
         fuzz)
             fuzz/run.sh "${SSOCRED_FUZZ_SECONDS:-20}" ;;
         *)

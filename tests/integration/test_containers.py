@@ -21,7 +21,7 @@ import subprocess
 import sys
 import unittest
 
-from daemon_harness import SSOCRED
+from daemon_harness import SANITIZER_ENV, SSOCRED
 from itest import DaemonTestCase
 
 HOST = "169.254.170.2"
@@ -308,7 +308,8 @@ class ContainerSetup(unittest.TestCase):
         ip("link", "add", "br0", "type", "bridge", ns=self.ns)
         ip("addr", "add", "172.30.0.1/24", "dev", "br0", ns=self.ns)
         ip("link", "set", "br0", "up", ns=self.ns)
-        self.env = {"PATH": os.environ["PATH"], "HOME": "/nonexistent", "NO_COLOR": "1"}
+        self.env = {"PATH": os.environ["PATH"], "HOME": "/nonexistent", "NO_COLOR": "1",
+                    **SANITIZER_ENV}
 
     def setup_cmd(self, *args, user=None):
         argv = [SSOCRED, "container-setup", "--bridge", "br0", *args]
