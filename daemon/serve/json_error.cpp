@@ -66,4 +66,3 @@ unsigned http_status_for(ErrorCode code) noexcept {
 }
 
 }  // namespace ssocred::serve
-

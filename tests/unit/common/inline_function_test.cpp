@@ -1,12 +1,12 @@
 #include "ssocred/inline_function.hpp"
 
-#include <gtest/gtest.h>
-
 #include <array>
 #include <functional>
 #include <memory>
 #include <string>
 #include <utility>
+
+#include <gtest/gtest.h>
 
 namespace ssocred {
 namespace {
