@@ -3,6 +3,7 @@
 #include <charconv>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <optional>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,7 +54,16 @@ class AcceptLoop final : public Listener,
         : ctx_(std::move(ctx)),
           acceptor_(std::move(acceptor)),
           retry_(ctx_->io),
-          unlink_(std::move(unlink)) {}
+          unlink_(std::move(unlink)) {
+        if constexpr (std::is_same_v<Protocol, tcp>) {
+            // Every connection of a listener bound to one address has that local address:
+            // known once here, instead of a getsockname per connection. A wildcard bind
+            // (0.0.0.0, ::) still asks per connection.
+            error_code ec;
+            const auto bound = acceptor_.local_endpoint(ec);
+            if (!ec && !bound.address().is_unspecified()) bound_ = bound;
+        }
+    }
 
     ~AcceptLoop() override { remove_file(); }
 
@@ -84,9 +94,15 @@ class AcceptLoop final : public Listener,
     }
 
     void accept() {
-        acceptor_.async_accept([self = this->shared_from_this()](error_code ec, Socket socket) {
+        auto handler = [self = this->shared_from_this()](error_code ec, Socket socket) {
             self->on_accept(ec, std::move(socket));
-        });
+        };
+        if constexpr (std::is_same_v<Protocol, tcp>) {
+            // The peer's address comes with accept4 itself: no getpeername per connection.
+            acceptor_.async_accept(peer_, std::move(handler));
+        } else {
+            acceptor_.async_accept(std::move(handler));
+        }
     }
 
     void on_accept(error_code ec, Socket socket) {
@@ -119,9 +135,9 @@ class AcceptLoop final : public Listener,
         if constexpr (std::is_same_v<Protocol, tcp>) {
             error_code e1, e2;
             peer.transport = Transport::Tcp;
-            peer.remote = socket.remote_endpoint(e1);
-            peer.local = socket.local_endpoint(e2);
-            if (e1 || e2) return;  // already gone
+            peer.remote = peer_;
+            peer.local = bound_ ? *bound_ : socket.local_endpoint(e2);
+            if (e2) return;  // already gone
             peer.loopback = is_loopback(peer.remote.address());
             peer.allowed = peer.loopback || any_contains(ctx_->allow, peer.remote.address());
             socket.set_option(tcp::no_delay(true), e1);
@@ -137,6 +153,8 @@ class AcceptLoop final : public Listener,
     Acceptor acceptor_;
     asio::steady_timer retry_;
     std::filesystem::path unlink_;
+    typename Protocol::endpoint peer_;    // filled by each accept (tcp)
+    std::optional<tcp::endpoint> bound_;  // the listener's own address, unless a wildcard
 };
 
 Error socket_error(const std::string& what, const error_code& ec) {
