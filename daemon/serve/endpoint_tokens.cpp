@@ -1,6 +1,9 @@
 #include "serve/endpoint_tokens.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <sys/stat.h>
 #include <system_error>
 
@@ -25,6 +28,27 @@ namespace {
 
 constexpr std::string_view kMainFile = "endpoint-token";
 constexpr std::string_view kRegistryFile = "endpoint-tokens.json";
+
+// The 32-byte digest a registry entry stores as 64 hex digits; nullopt for anything else
+// (std::stoi would have taken "-f" or " f" as a digit pair).
+std::optional<std::string> sha256_from_hex(std::string_view hex) {
+    if (hex.size() != 64) return std::nullopt;
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string raw;
+    raw.reserve(32);
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        const int hi = nibble(hex[i]);
+        const int lo = nibble(hex[i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        raw.push_back(static_cast<char>(hi * 16 + lo));
+    }
+    return raw;
+}
 constexpr std::size_t kTokenBytes = 32;  // 256 bits
 
 // A token must be a valid header value that no SDK mangles: printable ASCII, no spaces.
@@ -116,8 +140,10 @@ Status EndpointTokens::load() {
             e.info.label = t.value("label", "");
             auto created = parse_utc(t.at("created_at").get<std::string>());
             e.info.created_at = created.value_or(SystemTime{});
-            if (t.contains("expires_at") && t["expires_at"].is_string()) {
+            if (t.contains("expires_at") && !t["expires_at"].is_null()) {
+                // Fail closed: an expiry that cannot be read must not become "never expires".
                 e.info.expires_at = parse_utc(t["expires_at"].get<std::string>());
+                if (!e.info.expires_at) continue;
             }
             if (t.value("file", false)) {
                 // The value of a file token lives only in its file.
@@ -128,13 +154,9 @@ Status EndpointTokens::load() {
                 secure_wipe(*v);
                 e.info.token_file = f;
             } else {
-                const auto hex = t.at("sha256").get<std::string>();
-                if (hex.size() != 64) continue;
-                std::string raw;
-                for (std::size_t i = 0; i < 64; i += 2) {
-                    raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-                }
-                e.sha256 = std::move(raw);
+                auto raw = sha256_from_hex(t.at("sha256").get<std::string>());
+                if (!raw) continue;
+                e.sha256 = std::move(*raw);
             }
             entries_.push_back(std::move(e));
         } catch (const std::exception&) {

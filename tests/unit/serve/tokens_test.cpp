@@ -1,6 +1,8 @@
 // EndpointTokens: the main token file, scoped tokens, persistence (hashes only), files.
 #include <sys/stat.h>
 
+#include <nlohmann/json.hpp>
+
 #include "serve/endpoint_tokens.hpp"
 #include "serve_test_support.hpp"
 #include "store/atomic_file.hpp"
@@ -102,6 +104,36 @@ TEST_F(TokensTest, ScopedMintListRevokePersist) {
     EXPECT_EQ(t->revoke(m->info.id).error().code, ErrorCode::NotFound);
     t.reset();
     EXPECT_FALSE(open()->authenticate(value));
+}
+
+TEST_F(TokensTest, TamperedRegistryEntriesFailClosed) {
+    auto t = open();
+    auto bad_expiry = t->mint(role("111111111111", "Dev"), 3600s, false, "a");
+    auto bad_hash = t->mint(role("111111111111", "Dev"), 3600s, false, "b");
+    auto intact = t->mint(role("111111111111", "Dev"), 3600s, false, "c");
+    ASSERT_TRUE(bad_expiry && bad_hash && intact);
+    t.reset();
+
+    const fs::path registry = dir / "endpoint-tokens.json";
+    auto doc = nlohmann::json::parse(*read_file(registry));
+    for (auto& entry : doc["tokens"]) {
+        if (entry["id"] == bad_expiry->info.id) entry["expires_at"] = "next tuesday";
+        if (entry["id"] == bad_hash->info.id) {
+            // "-f" parses as a hex pair with std::stoi; the digest must be refused instead.
+            std::string hex = entry["sha256"];
+            hex.replace(0, 2, "-f");
+            entry["sha256"] = hex;
+        }
+    }
+    ASSERT_TRUE(write_file_atomic(registry, doc.dump(), 0600));
+
+    t = open();
+    // An unreadable expiry is not "never expires"; a malformed digest matches nothing.
+    EXPECT_FALSE(t->authenticate(bad_expiry->token.reveal()));
+    EXPECT_FALSE(t->authenticate(bad_hash->token.reveal()));
+    EXPECT_TRUE(t->authenticate(intact->token.reveal()));
+    ASSERT_EQ(t->list().size(), 1u);
+    EXPECT_EQ(t->list()[0].label, "c");
 }
 
 TEST_F(TokensTest, ScopedExpiry) {
