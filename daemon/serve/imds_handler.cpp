@@ -12,7 +12,6 @@ namespace ssocred::serve {
 
 namespace {
 
-constexpr std::string_view kMetaData = "/latest/meta-data/";
 constexpr std::string_view kTtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
 
 // "/2021-03-23/api/token": a dated version path.
