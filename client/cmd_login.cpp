@@ -79,9 +79,13 @@ int cmd_login(Context& ctx, const Args& args) {
     if (flag(login, "joined"))
         out << "A login for " << style.bold(session) << " is already running; waiting for it.\n";
     const std::string url = str(login, "url");
-    out << "Sign in to " << style.bold(session) << " at:\n\n  " << style.cyan(url) << "\n\n";
-    if (auto code = opt_str(login, "user_code"))
-        out << "and check that the page shows the code " << style.bold(*code) << "\n\n";
+    // No URL: the login failed before there was anything to open (RegisterClient or
+    // StartDeviceAuthorization refused); the state loop below reports why.
+    if (!url.empty()) {
+        out << "Sign in to " << style.bold(session) << " at:\n\n  " << style.cyan(url) << "\n\n";
+        if (auto code = opt_str(login, "user_code"))
+            out << "and check that the page shows the code " << style.bold(*code) << "\n\n";
+    }
     if (!args.has("--no-browser") && !url.empty()) {
         if (open_in_browser(url))
             out << "Opened your browser.\n";

@@ -198,6 +198,11 @@ class Handler(BaseHTTPRequestHandler):
                 if device else "https://oidc.us-east-1.amazonaws.com/authorize?x=1",
                 "user_code": "ABCD-EFGH" if device else None, "expires_at": ts(600),
                 "joined": False, "error": None, "_polls": 0}
+            if st.args.login_start_fails:
+                # What the daemon answers when RegisterClient fails: no URL to open.
+                st.logins[lid].update(state="failed", url="", user_code=None,
+                                      error="RegisterClient failed: the SSO OIDC service "
+                                            "answered 500 InternalServerException")
             return self.send_json(202, {k: v for k, v in st.logins[lid].items() if k[0] != "_"})
         if path.startswith("/v1/login/"):
             lid = unquote(path[len("/v1/login/"):])
@@ -249,6 +254,8 @@ def main():
     p.add_argument("--poll-sleep", type=float, default=0.2)
     p.add_argument("--clock-skew", type=int, default=0)
     p.add_argument("--logged-out", action="store_true")
+    p.add_argument("--login-start-fails", action="store_true",
+                   help="POST /v1/login answers a login that failed before it had a URL")
     args = p.parse_args()
     if os.path.exists(args.socket):
         os.unlink(args.socket)

@@ -277,6 +277,14 @@ TEST_F(FakeDaemon, LoginSucceedsAfterPolling) {
     EXPECT_NE(requests().find("GET /v1/login/login1?wait="), std::string::npos);
 }
 
+TEST_F(FakeDaemon, LoginThatFailsBeforeItHasAUrlShowsWhyAndNoEmptyUrl) {
+    start({"--login-start-fails"});
+    auto r = ssocred({"login", "--no-browser"});
+    EXPECT_EQ(r.status, 1) << r.out << r.err;
+    EXPECT_EQ(r.out.find("Sign in"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("RegisterClient failed"), std::string::npos) << r.err;
+}
+
 TEST_F(FakeDaemon, LoginInterruptedCancelsInDaemon) {
     start({"--login-after", "-1", "--poll-sleep", "30"});
     // Run login in the background and interrupt it as Ctrl-C would.
