@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: ssocred vs nginx, side by side, in one run (issue #8; docs/performance.md).
 #
-#   bench/run.sh              full run (about 25 minutes on 2 cores)
+#   bench/run.sh              full run (about 10 minutes on a quiet 2-core machine)
 #   bench/run.sh --quick      short runs, to try the script (about 4 minutes)
 #   bench/run.sh --only compare,idle --rounds 3     any bench/bench.py flags
 #
