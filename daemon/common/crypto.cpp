@@ -49,6 +49,18 @@ std::string sha256_raw(std::string_view data) {
     return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
 }
 
+std::optional<std::string> hex_decode(std::string_view hex) {
+    if (hex.size() % 2 != 0) return std::nullopt;
+    std::string out(hex.size() / 2, '\0');
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const int hi = hex_digit_value(hex[2 * i]);
+        const int lo = hex_digit_value(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out[i] = static_cast<char>((hi << 4) | lo);
+    }
+    return out;
+}
+
 std::string hex_encode(std::string_view bytes) {
     static constexpr char kDigits[] = "0123456789abcdef";
     std::string out;

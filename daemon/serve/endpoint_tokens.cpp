@@ -29,26 +29,6 @@ namespace {
 constexpr std::string_view kMainFile = "endpoint-token";
 constexpr std::string_view kRegistryFile = "endpoint-tokens.json";
 
-// The 32-byte digest a registry entry stores as 64 hex digits; nullopt for anything else
-// (std::stoi would have taken "-f" or " f" as a digit pair).
-std::optional<std::string> sha256_from_hex(std::string_view hex) {
-    if (hex.size() != 64) return std::nullopt;
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string raw;
-    raw.reserve(32);
-    for (std::size_t i = 0; i < hex.size(); i += 2) {
-        const int hi = nibble(hex[i]);
-        const int lo = nibble(hex[i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        raw.push_back(static_cast<char>(hi * 16 + lo));
-    }
-    return raw;
-}
 constexpr std::size_t kTokenBytes = 32;  // 256 bits
 
 // A token must be a valid header value that no SDK mangles: printable ASCII, no spaces.
@@ -154,8 +134,9 @@ Status EndpointTokens::load() {
                 secure_wipe(*v);
                 e.info.token_file = f;
             } else {
-                auto raw = sha256_from_hex(t.at("sha256").get<std::string>());
-                if (!raw) continue;
+                // 64 hex digits, else the entry matches nothing (std::stoi once took "-f").
+                auto raw = crypto::hex_decode(t.at("sha256").get<std::string>());
+                if (!raw || raw->size() != 32) continue;
                 e.sha256 = std::move(*raw);
             }
             entries_.push_back(std::move(e));

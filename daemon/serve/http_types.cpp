@@ -1,16 +1,12 @@
 #include "serve/http_types.hpp"
 
+#include "ssocred/crypto.hpp"
+
 namespace ssocred::serve {
 
 namespace {
 char lower(char c) noexcept {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 }  // namespace
 
@@ -36,8 +32,8 @@ std::optional<std::string> percent_decode(std::string_view in, bool plus_is_spac
         const char c = in[i];
         if (c == '%') {
             if (i + 2 >= in.size()) return std::nullopt;
-            const int hi = hex_value(in[i + 1]);
-            const int lo = hex_value(in[i + 2]);
+            const int hi = crypto::hex_digit_value(in[i + 1]);
+            const int lo = crypto::hex_digit_value(in[i + 2]);
             if (hi < 0 || lo < 0) return std::nullopt;
             const char decoded = static_cast<char>(hi * 16 + lo);
             if (decoded == '\0') return std::nullopt;

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "ssocred/crypto.hpp"
+
 namespace ssocred::sso {
 
 std::string BaseUrl::host_for_url() const {
@@ -108,12 +110,7 @@ std::string encode_query(const std::vector<std::pair<std::string, std::string>>&
 }
 
 std::string percent_decode(std::string_view s) {
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
+    constexpr auto hex = crypto::hex_digit_value;
     std::string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {

@@ -14,24 +14,6 @@ std::string aad_for(const std::string& session) {
     return "ssocred-session-v1\n" + session;
 }
 
-Expected<std::string> hex_decode(const std::string& hex) {
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    if (hex.size() % 2 != 0) return Error::make(ErrorCode::Invalid, "odd-length hex");
-    std::string out(hex.size() / 2, '\0');
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        const int hi = nibble(hex[2 * i]);
-        const int lo = nibble(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) return Error::make(ErrorCode::Invalid, "bad hex digit");
-        out[i] = static_cast<char>((hi << 4) | lo);
-    }
-    return out;
-}
-
 SystemTime time_member(const json& j, const char* name) {
     const auto t = parse_utc(j.at(name).get<std::string>());
     if (!t) throw std::invalid_argument(std::string("bad timestamp in ") + name);
@@ -88,7 +70,7 @@ Expected<TokenState> decode_session_state(json& j, const Secret& key) {
         s.issued_at = time_member(doc, "issuedAt");
         s.login_required = doc.value("loginRequired", false);
 
-        auto blob = hex_decode(doc.at("sealed").get<std::string>());
+        auto blob = crypto::hex_decode(doc.at("sealed").get<std::string>());
         if (!blob) return Error::make(ErrorCode::Invalid, "sealed member is not hex");
         auto plain = state_cipher::open(key, *blob, aad_for(s.session));
         if (!plain) return std::move(plain).error();

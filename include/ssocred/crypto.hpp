@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,15 @@ std::string random_uuid4();
 std::string sha1_hex(std::string_view data);
 std::string sha256_raw(std::string_view data);
 std::string hex_encode(std::string_view bytes);
+// The value of one hex digit, either case; -1 for any other character.
+constexpr int hex_digit_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+// Hex digits (either case, an even number of them) back to bytes; nullopt for anything else.
+std::optional<std::string> hex_decode(std::string_view hex);
 std::string base64url_encode(std::string_view bytes);  // no padding
 std::string base64_encode(std::string_view bytes);     // with padding
 

@@ -49,6 +49,18 @@ TEST(Crypto, KnownDigestsAndEncodings) {
     EXPECT_EQ(crypto::random_hex(32).size(), 64u);
 }
 
+TEST(Crypto, HexDecodeIsStrict) {
+    EXPECT_EQ(crypto::hex_decode("00ff7fAb"), std::string("\x00\xff\x7f\xab", 4));
+    EXPECT_EQ(crypto::hex_decode(crypto::hex_encode("any bytes\n")), "any bytes\n");
+    EXPECT_EQ(crypto::hex_decode(""), std::string());
+    EXPECT_FALSE(crypto::hex_decode("abc"));   // odd length
+    EXPECT_FALSE(crypto::hex_decode("-f00"));  // std::stoi would have read "-f"
+    EXPECT_FALSE(crypto::hex_decode(" f00"));
+    EXPECT_FALSE(crypto::hex_decode("0x00"));
+    EXPECT_EQ(crypto::hex_digit_value('F'), 15);
+    EXPECT_EQ(crypto::hex_digit_value('g'), -1);
+}
+
 TEST(Secret, ComparesInConstantTimeAndWipesOnMove) {
     Secret a{std::string("token-value")};
     EXPECT_TRUE(a.equals("token-value"));
