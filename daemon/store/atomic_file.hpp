@@ -26,10 +26,11 @@ std::optional<std::string> temporary_target(std::string_view file);
 
 // Removes what write_file_atomic leaves when the process is killed between creating its
 // temporary and the rename: files named ".<name>.tmp-<12 hex digits>" in `dir` (and, with
-// `recursive`, in every directory below it, e.g. tokens/<id>/), regular files of ours only. Call it only where
-// no other writer can be between those two steps: at start-up before any write, or under
-// the lock every writer of `only_name` holds. `only_name` non-empty: only temporaries of
-// that file. Returns how many were removed; errors are ignored (best effort).
+// `recursive`, in every directory below it, e.g. tokens/<id>/), regular files of ours only.
+// Call it only where no other writer can be between those two steps: at start-up before
+// any write, or under the lock every writer of `only_name` holds. `only_name` non-empty:
+// only temporaries of that file. Returns how many were removed; errors are ignored (best
+// effort).
 std::size_t remove_stale_temporaries(const std::filesystem::path& dir, bool recursive = false,
                                      std::string_view only_name = {});
 

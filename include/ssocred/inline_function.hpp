@@ -34,7 +34,7 @@ class InlineFunction<R(Args...), Capacity> {
              std::is_invocable_r_v<R, std::decay_t<F>&, Args...>)
         InlineFunction(F&& f) {  // NOLINT(google-explicit-constructor): a drop-in for std::function
         using Fn = std::decay_t<F>;
-        if constexpr (stored_inline<Fn>) {
+        if constexpr (fits_inline<Fn>) {
             ::new (static_cast<void*>(storage_)) Fn(std::forward<F>(f));
             ops_ = &inline_ops<Fn>;
         } else {
@@ -86,9 +86,6 @@ class InlineFunction<R(Args...), Capacity> {
         void (*relocate)(void* to, void* from) noexcept;  // move-construct, destroy the source
         void (*destroy)(void* self) noexcept;
     };
-
-    template <class Fn>
-    static constexpr bool stored_inline = fits_inline<Fn>;
 
     template <class Fn>
     static constexpr Ops inline_ops{
