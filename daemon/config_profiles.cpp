@@ -1,10 +1,57 @@
 #include "config_profiles.hpp"
 
+#include "ssocred/suggest.hpp"
+
 namespace ssocred {
+
+void ConfigProfiles::replace(config::AwsConfig config, SystemTime now) {
+    config_ = std::move(config);
+    // Once per version, not per IMDS placement request: listing sessions walks every profile.
+    session_regions_.clear();
+    for (const auto& session : config::list_sso_sessions(config_).sessions)
+        session_regions_.emplace_back(session.id, session.region);
+    problem_.reset();
+    loaded_at_ = now;
+}
+
+void ConfigProfiles::set_problem(std::string message, SystemTime now) {
+    if (problem_ && problem_->message == message) return;
+    problem_ = ConfigProblem{std::move(message), now};
+}
+
+std::optional<std::string> ConfigHealth::note() const {
+    if (!problem) return std::nullopt;
+    if (!loaded_once)
+        return "the AWS config file cannot be used: " + problem->message +
+               " (fix it; ssocredd picks the change up by itself)";
+    return "the AWS config file has an error, so its last good version is still in use: " +
+           problem->message + " (fix it; ssocredd picks the change up by itself)";
+}
+
+Error ConfigHealth::explain(Error error) const {
+    if (!problem) return error;
+    if (!loaded_once) {
+        // Nothing the daemon knows comes from the file: the error is the file's.
+        error.code = ErrorCode::Invalid;
+        error.message = *note();
+        return error;
+    }
+    error.message += "; note: " + *note();
+    return error;
+}
 
 Expected<RoleRef> ConfigProfiles::resolve(std::string_view profile) const {
     auto resolved = config::resolve_profile(config_, profile);
-    if (!resolved) return std::move(resolved).error();
+    if (!resolved) {
+        Error error = std::move(resolved).error();
+        if (!config_.profiles.contains(std::string(profile))) {
+            std::vector<std::string> names;
+            names.reserve(config_.profiles.size());
+            for (const auto& [name, p] : config_.profiles) names.push_back(name);
+            error.message += did_you_mean(profile, names);
+        }
+        return error;
+    }
     return resolved->role;
 }
 
@@ -15,9 +62,8 @@ std::optional<std::string> ConfigProfiles::profile_region(std::string_view profi
 }
 
 std::optional<std::string> ConfigProfiles::sso_region(std::string_view session) const {
-    const auto list = config::list_sso_sessions(config_);
-    for (const auto& s : list.sessions)
-        if (session.empty() || s.id == session) return s.region;
+    for (const auto& [id, region] : session_regions_)
+        if (session.empty() || id == session) return region;
     return std::nullopt;
 }
 

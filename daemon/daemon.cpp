@@ -17,6 +17,7 @@
 #include "ssocred/version.hpp"
 
 #include "config_profiles.hpp"
+#include "config_reloader.hpp"
 #include "control/control_api.hpp"
 #include "creds/clock_jump_detector.hpp"
 #include "creds/credential_engine.hpp"
@@ -63,7 +64,8 @@ struct Daemon::Parts {
     asio::signal_set signals{loop};
     std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
 
-    ConfigProfiles profiles{config::AwsConfig{}};
+    ConfigProfiles profiles;
+    std::unique_ptr<ConfigReloader> config_reloader;
     std::shared_ptr<SessionStore> own_store;
     std::optional<SyncedSessionStore> synced_store;
     std::unique_ptr<sso::TokenPersistence> persistence;
@@ -103,13 +105,14 @@ int Daemon::run() {
 
     // --- configuration ---------------------------------------------------------------
     const auto config_path = paths::aws_config_file();
-    auto config = config::load_aws_config(config_path);
-    if (!config) {
-        // A broken config must not keep the daemon down: log it and run with what we have.
-        spdlog::error("{}", config.error().message);
-        config = config::AwsConfig{};
+    // A broken config must not keep the daemon down: it runs, and says why it has no
+    // sessions (status, doctor, every command that needs the config) until the file is fixed.
+    if (auto config = config::load_aws_config(config_path)) {
+        p.profiles.replace(std::move(*config), std::chrono::system_clock::now());
+    } else {
+        spdlog::error("AWS config: {}", config.error().message);
+        p.profiles.set_problem(config.error().message, std::chrono::system_clock::now());
     }
-    p.profiles.replace(*config);
 
     // --- token persistence -------------------------------------------------------------
     p.own_store = std::make_shared<SessionStore>(options_.state_dir,
@@ -135,7 +138,7 @@ int Daemon::run() {
             if (p.renew_sessions && !p.stopping) p.renew_sessions();
         });
     });
-    if (auto warnings = p.sessions->reload_config(*config, env_or_empty("AWS_PROFILE"));
+    if (auto warnings = p.sessions->reload_config(p.profiles.config(), env_or_empty("AWS_PROFILE"));
         !warnings) {
         spdlog::error("{}", warnings.error().message);
     } else {
@@ -261,6 +264,37 @@ int Daemon::run() {
         }
     }
 
+    // The AWS config: an edit (or SIGHUP) is read off the loop and applied here; a file that
+    // does not parse keeps the last good version in service and is reported until fixed.
+    p.config_reloader = std::make_unique<ConfigReloader>(
+        p.loop.get_executor(), p.upstream.get_executor(), config_path,
+        [&](Expected<config::AwsConfig> fresh) {
+            const auto now = std::chrono::system_clock::now();
+            if (!fresh) {
+                if (!p.profiles.problem() || p.profiles.problem()->message != fresh.error().message)
+                    spdlog::error("AWS config not applied, the last good version stays in use: {}",
+                                  fresh.error().message);
+                p.profiles.set_problem(fresh.error().message, now);
+                platform::notify_ready("serving (the AWS config has an error)");
+                return;
+            }
+            p.profiles.replace(std::move(*fresh), now);
+            if (auto w =
+                    p.sessions->reload_config(p.profiles.config(), env_or_empty("AWS_PROFILE"));
+                !w)
+                spdlog::error("{}", w.error().message);
+            else
+                for (const auto& warning : *w) spdlog::warn("{}", warning);
+            if (p.cache_watcher)
+                for (const auto& name : p.sessions->session_names())
+                    p.cache_watcher->watch_session(name);
+            spdlog::info("AWS config applied from {}", config_path.string());
+            platform::notify_ready("serving");
+        });
+    if (auto st = p.config_reloader->start(); !st)
+        spdlog::warn("not watching the AWS config (SIGHUP still reloads it): {}",
+                     st.error().message);
+
     // Scoped token files are rotated so a leaked copy stops working.
     std::function<void()> rotate;
     rotate = [&] {
@@ -298,19 +332,7 @@ int Daemon::run() {
             if (ec) return;
             if (sig == SIGHUP) {
                 platform::notify_reloading("re-reading the AWS config");
-                auto fresh = config::load_aws_config(config_path);
-                if (!fresh) {
-                    spdlog::error("config not reloaded: {}", fresh.error().message);
-                } else {
-                    p.profiles.replace(*fresh);
-                    if (auto w = p.sessions->reload_config(*fresh, env_or_empty("AWS_PROFILE")); !w)
-                        spdlog::error("{}", w.error().message);
-                    if (p.cache_watcher)
-                        for (const auto& name : p.sessions->session_names())
-                            p.cache_watcher->watch_session(name);
-                    spdlog::info("configuration reloaded from {}", config_path.string());
-                }
-                platform::notify_ready("serving");
+                p.config_reloader->reload();
                 wait_signal();
                 return;
             }
@@ -322,6 +344,7 @@ int Daemon::run() {
             p.watchdog_timer.cancel();
             p.rotation_timer.cancel();
             p.clock_jumps->stop();
+            p.config_reloader->stop();
             if (p.cache_watch_fd) p.cache_watch_fd->close();
             p.engine->clear();  // wipes every cached credential before we go
             // Connections finish their responses; then nothing is left and run() returns.

@@ -116,17 +116,15 @@ class Parser {
         if (!words) return fail(line_no, "unbalanced quote in section header");
         if (words->empty()) return fail(line_no, "empty section header '[]'");
         key_.clear();
-        for (std::size_t i = 0; i < doc_.sections.size(); ++i) {
-            if (doc_.sections[i].words == *words) {
-                current_ = i;
-                return ok();
-            }
-        }
+        // An index by header, not a scan: a generated config with tens of thousands of
+        // profiles must not parse in quadratic time.
+        auto [it, inserted] = index_.try_emplace(*words, doc_.sections.size());
+        current_ = it->second;
+        if (!inserted) return ok();
         IniSection section;
         section.words = std::move(*words);
         section.line = line_no;
         doc_.sections.push_back(std::move(section));
-        current_ = doc_.sections.size() - 1;
         return ok();
     }
 
@@ -174,6 +172,7 @@ class Parser {
 
     std::string_view file_;
     IniDocument doc_;
+    std::map<std::vector<std::string>, std::size_t> index_;  // header words -> doc_.sections
     static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
     std::size_t current_ = kNone;  // index into doc_.sections (an index survives push_back)
     std::string key_;

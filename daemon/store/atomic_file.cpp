@@ -103,8 +103,10 @@ std::size_t remove_stale_temporaries(const std::filesystem::path& dir, bool recu
     return removed;
 }
 
-Expected<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+Expected<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes,
+                                Symlinks symlinks) {
+    const int nofollow = symlinks == Symlinks::Refuse ? O_NOFOLLOW : 0;
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | nofollow));
     if (fd.get() < 0) {
         const int err = errno;
         if (err == ENOENT)

@@ -34,8 +34,14 @@ std::optional<std::string> temporary_target(std::string_view file);
 std::size_t remove_stale_temporaries(const std::filesystem::path& dir, bool recursive = false,
                                      std::string_view only_name = {});
 
+// Whether read_file follows a symbolic link in the last component. ssocred's own state
+// never does (a link planted there is an attack); the user's AWS config may be a link into a
+// dotfiles repository, and the AWS CLI follows it.
+enum class Symlinks { Refuse, Follow };
+
 // Reads a whole file (up to max_bytes; larger files are an Invalid error).
-Expected<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes = 1 << 20);
+Expected<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes = 1 << 20,
+                                Symlinks symlinks = Symlinks::Refuse);
 
 // Creates `dir` (and parents) if missing and makes sure it is mode 0700 and owned by us.
 Status ensure_private_dir(const std::filesystem::path& dir);
