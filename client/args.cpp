@@ -2,11 +2,25 @@
 
 #include <algorithm>
 
+#include "ssocred/suggest.hpp"
+
 namespace ssocred::cli {
 namespace {
 
 std::string quoted(std::string_view name) {
     return "`ssocred " + std::string(name) + "`";
+}
+
+std::string command_suggestion(const std::vector<CommandSpec>& commands, std::string_view word) {
+    std::vector<std::string> names;
+    for (const auto& c : commands) names.emplace_back(c.name);
+    return did_you_mean(word, names);
+}
+
+std::string flag_suggestion(const CommandSpec& cmd, std::string_view word) {
+    std::vector<std::string> names;
+    for (const auto& f : cmd.flags) names.emplace_back(f.name);
+    return did_you_mean(word, names);
 }
 
 const FlagSpec* find_flag(const CommandSpec& cmd, std::string_view name) {
@@ -50,7 +64,9 @@ ParseResult parse_command_line(const std::vector<std::string>& argv,
         if (arg.size() < 2 || arg[0] != '-') {
             if (inv.command == nullptr) {
                 inv.command = find_command(commands, arg);
-                if (inv.command == nullptr) return fail("unknown command '" + arg + "'");
+                if (inv.command == nullptr)
+                    return fail("unknown command '" + arg + "'" +
+                                command_suggestion(commands, arg));
                 continue;
             }
             inv.args.add_positional(arg);
@@ -90,7 +106,8 @@ ParseResult parse_command_line(const std::vector<std::string>& argv,
         if (flag == nullptr) {
             if (inv.command == nullptr)
                 return fail("unknown flag " + name + " (flags go after the command)");
-            return fail("unknown flag " + name + " for " + quoted(inv.command->name));
+            return fail("unknown flag " + name + " for " + quoted(inv.command->name) +
+                        flag_suggestion(*inv.command, name));
         }
         if (flag->metavar.empty()) {
             if (inline_value) return fail(name + " takes no value");

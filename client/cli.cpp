@@ -4,6 +4,7 @@
 #include <ostream>
 #include <unistd.h>
 
+#include "ssocred/suggest.hpp"
 #include "ssocred/version.hpp"
 
 #include "commands.hpp"
@@ -56,7 +57,13 @@ int cmd_help(Context& ctx, const Args& args) {
         return kExitOk;
     }
     const CommandSpec* cmd = find_command(commands(), args.positional()[0]);
-    if (cmd == nullptr) return usage(ctx, "", "unknown command '" + args.positional()[0] + "'");
+    if (cmd == nullptr) {
+        std::vector<std::string> names;
+        for (const auto& c : commands()) names.emplace_back(c.name);
+        return usage(ctx, "",
+                     "unknown command '" + args.positional()[0] + "'" +
+                         did_you_mean(args.positional()[0], names));
+    }
     print_command_help(ctx.out, *cmd);
     return kExitOk;
 }

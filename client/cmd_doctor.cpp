@@ -117,7 +117,7 @@ void check_config(std::vector<Check>& checks) {
          n_sessions + n_profiles == 0 ? "add an [sso-session] with `aws configure sso`" : ""});
 }
 
-void check_daemon(const Context& ctx, std::vector<Check>& checks) {
+void check_daemon(const Context& ctx, std::vector<Check>& checks, bool* config_checked) {
     ControlClient client = ctx.client();
     auto health = client.send("GET", "/healthz", std::nullopt);
     if (!health) {
@@ -136,6 +136,19 @@ void check_daemon(const Context& ctx, std::vector<Check>& checks) {
                       healthy ? "" : "see `journalctl --user -u ssocredd`"});
 
     if (auto status = client.get("/v1/status")) {
+        // The daemon's own verdict on the AWS config: it parses it exactly, the local scan
+        // below only counts sections.
+        const json& config = member(*status, "config");
+        const bool config_broken = config.is_object() && !flag(config, "ok");
+        if (config_broken)
+            checks.push_back({"aws config", Level::Fail, str(config, "error"),
+                              "fix that line of " + str(config, "file") +
+                                  "; ssocredd re-reads the file when it changes (until then " +
+                                  "it keeps the last good version, if it ever had one)"});
+        else if (config.is_object())
+            checks.push_back(
+                {"aws config", Level::Ok, "ssocredd parsed " + str(config, "file"), ""});
+        *config_checked = config.is_object();
         const auto& sessions = arr(*status, "sessions");
         int logged_in = 0;
         std::string needing;
@@ -147,7 +160,11 @@ void check_daemon(const Context& ctx, std::vector<Check>& checks) {
                 needing += (needing.empty() ? "" : ", ") + str(s, "name");
             max_skew = std::max<long long>(max_skew, std::llabs(num(s, "clock_skew_seconds")));
         }
-        if (sessions.empty())
+        if (sessions.empty() && config_broken)
+            checks.push_back({"login", Level::Fail,
+                              "no SSO session: the AWS config file cannot be used",
+                              "fix the file (see the aws config check)"});
+        else if (sessions.empty())
             checks.push_back({"login", Level::Fail, "no SSO session is configured",
                               "add an [sso-session] with `aws configure sso-session`"});
         else if (logged_in == 0)
@@ -198,9 +215,10 @@ void check_daemon(const Context& ctx, std::vector<Check>& checks) {
 
 int cmd_doctor(Context& ctx, const Args&) {
     std::vector<Check> checks;
-    check_daemon(ctx, checks);
+    bool config_checked = false;  // the daemon judged the config: no local guess needed
+    check_daemon(ctx, checks, &config_checked);
     check_environment(checks);
-    check_config(checks);
+    if (!config_checked) check_config(checks);
 
     bool failed = false;
     for (const auto& c : checks) failed = failed || c.level == Level::Fail;

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "env_source.hpp"
+#include "profile_choice.hpp"
 #include "shell.hpp"
 
 namespace ssocred::cli {
@@ -16,7 +17,11 @@ int cmd_env(Context& ctx, const Args& args) {
     req.imds = args.has("--imds");
     req.container = args.has("--container");
     req.token_file = args.has("--token-file");
-    req.profile = args.get("--profile");
+    // IMDS serves only the active role: AWS_PROFILE is not taken there (it is unset).
+    const ProfileChoice choice =
+        req.imds ? ProfileChoice{args.get("--profile"), ProfileChoice::From::Flag}
+                 : choose_profile(args, process_env());
+    req.profile = choice.profile;
     Shell shell = default_shell();
     if (auto s = args.get("--shell")) shell = *shell_from_name(*s);
 
@@ -24,7 +29,8 @@ int cmd_env(Context& ctx, const Args& args) {
     if (req.container) label += " --container";
     if (req.profile) label += " --profile " + *req.profile;
     auto prepared = prepare_env(ctx.client(), req, label, process_env());
-    if (!prepared) return report(ctx, prepared.error());
+    if (!prepared) return report(ctx, explain_profile_choice(choice, prepared.error()));
+    say_profile_choice(ctx, choice, *prepared);
 
     for (const auto& w : prepared->plan.warnings) ctx.err << "ssocred: warning: " << w << '\n';
     if (ctx.stderr_tty)

@@ -15,6 +15,7 @@
 #include "env_source.hpp"
 #include "fd.hpp"
 #include "process.hpp"
+#include "profile_choice.hpp"
 
 namespace ssocred::cli {
 namespace {
@@ -62,11 +63,15 @@ class ForwardSignals {
 int cmd_exec(Context& ctx, const Args& args) {
     EnvRequest req;
     req.imds = args.has("--imds");
-    req.profile = args.get("--profile");
+    const ProfileChoice choice =
+        req.imds ? ProfileChoice{args.get("--profile"), ProfileChoice::From::Flag}
+                 : choose_profile(args, process_env());
+    req.profile = choice.profile;
     const std::string label = "exec" + (req.profile ? " --profile " + *req.profile : "");
     ControlClient client = ctx.client();
     auto prepared = prepare_env(client, req, label, process_env());
-    if (!prepared) return report(ctx, prepared.error());
+    if (!prepared) return report(ctx, explain_profile_choice(choice, prepared.error()));
+    say_profile_choice(ctx, choice, *prepared);
     for (const auto& w : prepared->plan.warnings) ctx.err << "ssocred: warning: " << w << '\n';
 
     // Revoke the run's scoped token on every path out of here.

@@ -20,6 +20,7 @@ int cmd_list(Context& ctx, const Args& args) {
     ControlClient client = ctx.client();
     auto accounts = client.get(target);
     if (!accounts) return report(ctx, accounts.error());
+    warn_config_error(ctx, *accounts);
     json active = nullptr;
     if (auto a = client.get("/v1/active")) active = member(*a, "active");
 

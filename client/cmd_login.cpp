@@ -70,6 +70,7 @@ int cmd_login(Context& ctx, const Args& args) {
     ControlClient client = ctx.client();
     auto started = client.call("POST", "/v1/login", body);
     if (!started) return report(ctx, started.error());
+    warn_config_error(ctx, *started);
     json login = *started;
     const std::string id = str(login, "id");
     const std::string session = str(login, "session");

@@ -53,12 +53,18 @@ int cmd_status(Context& ctx, const Args&) {
     kv.add("HTTP endpoints", endpoints(arr(s, "http")));
     kv.add("State dir", str(s, "state_dir", "-"));
     kv.add("AWS CLI cache", str(s, "aws_cache", "-"));
+    const json& config = member(s, "config");
+    const bool config_ok = !config.is_object() || flag(config, "ok");
+    if (config.is_object())
+        kv.add("AWS config", config_ok ? str(config, "file", "-") : st.red(str(config, "message")));
     kv.add("Active role", describe_role(member(s, "active")));
     kv.print(ctx.out, st);
 
     ctx.out << '\n' << st.bold("Sessions") << '\n';
     const auto& sessions = arr(s, "sessions");
-    if (sessions.empty()) {
+    if (sessions.empty() && !config_ok) {
+        ctx.out << "  none: the AWS config file cannot be used (see above)\n";
+    } else if (sessions.empty()) {
         ctx.out << "  none configured: add an [sso-session] to your AWS config\n";
     } else {
         Table t({"NAME", "STATE", "TOKEN EXPIRES", "NEXT REFRESH", "REGION", "LAST ERROR"});

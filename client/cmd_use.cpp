@@ -1,7 +1,9 @@
 // `ssocred use`: GET/PUT /v1/active, by profile, by ACCOUNT_ID/ROLE_NAME, or picked.
 #include <algorithm>
+#include <optional>
 #include <ostream>
 #include <signal.h>
+#include <string>
 
 #include "commands.hpp"
 #include "context.hpp"
@@ -16,6 +18,24 @@ bool is_account_role(std::string_view s) {
     auto slash = s.find('/');
     if (slash != 12 || s.size() == 13) return false;
     return std::all_of(s.begin(), s.begin() + 12, [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "12345/Admin" looks like ACCOUNT_ID/ROLE_NAME with a mistyped account id (a profile
+// name may hold a '/', but not after digits only); the message says the expected format.
+std::optional<std::string> malformed_account_role(std::string_view s) {
+    const auto slash = s.find('/');
+    if (slash == std::string_view::npos || slash == 0) return std::nullopt;
+    const std::string_view account = s.substr(0, slash);
+    if (!std::all_of(account.begin(), account.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    if (account.size() != 12)
+        return "'" + std::string(account) + "' is not an account id: ACCOUNT_ID/ROLE_NAME takes " +
+               "the 12-digit account id, e.g. 123456789012/ReadOnlyAccess (`ssocred list` shows "
+               "them)";
+    if (slash + 1 == s.size())
+        return "ACCOUNT_ID/ROLE_NAME needs a role name after the '/', e.g. " +
+               std::string(account) + "/ReadOnlyAccess (`ssocred list` shows them)";
+    return std::nullopt;
 }
 
 bool same_role(const json& a, const json& b) {
@@ -101,6 +121,7 @@ int cmd_use(Context& ctx, const Args& args) {
         body = *chosen;
     } else {
         const std::string& what = args.positional()[0];
+        if (auto problem = malformed_account_role(what)) return usage(ctx, "use", *problem);
         if (is_account_role(what)) {
             body["account_id"] = what.substr(0, 12);
             body["role_name"] = what.substr(13);
@@ -115,6 +136,7 @@ int cmd_use(Context& ctx, const Args& args) {
 
     auto r = ctx.client().call("PUT", "/v1/active", body);
     if (!r) return report(ctx, r.error());
+    warn_config_error(ctx, *r);
     if (ctx.global.json) {
         print_json(ctx.out, *r);
         return kExitOk;

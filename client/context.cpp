@@ -28,8 +28,16 @@ int report(Context& ctx, const Error& e) {
     return exit_code_for(e);
 }
 
+void warn_config_error(Context& ctx, const nlohmann::json& reply) {
+    if (!reply.is_object()) return;
+    const auto it = reply.find("config_error");
+    if (it == reply.end() || !it->is_string()) return;
+    ctx.err << "ssocred: warning: " << it->get<std::string>() << '\n';
+}
+
 int usage(Context& ctx, std::string_view command, const std::string& message) {
-    ctx.err << "ssocred: " << message << " (see `ssocred help " << command << "`)\n";
+    ctx.err << "ssocred: " << message << " (see `ssocred help" << (command.empty() ? "" : " ")
+            << command << "`)\n";
     return kExitUsage;
 }
 

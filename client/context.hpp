@@ -40,6 +40,9 @@ struct Context {
 int exit_code_for(const Error& e);
 // Prints "ssocred: <message>" on stderr and returns exit_code_for(e).
 int report(Context& ctx, const Error& e);
+// While the AWS config file is broken the daemon answers from its last good version and
+// says so in `config_error`; commands that used the config pass it on as a warning.
+void warn_config_error(Context& ctx, const nlohmann::json& reply);
 // A usage error inside a handler (after parsing): message plus a pointer to help; exit 2.
 int usage(Context& ctx, std::string_view command, const std::string& message);
 

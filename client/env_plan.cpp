@@ -96,6 +96,12 @@ EndpointInfo EndpointInfo::from_json(const nlohmann::json& j) {
     e.token = opt_str(j, "token");
     e.token_file = opt_str(j, "token_file");
     e.region = opt_str(j, "region");
+    if (const auto& active = member(j, "active"); active.is_object()) {
+        if (auto profile = opt_str(active, "profile"))
+            e.active_label = *profile;
+        else
+            e.active_label = str(active, "account_id") + "/" + str(active, "role_name");
+    }
     return e;
 }
 
@@ -107,6 +113,9 @@ ScopedToken ScopedToken::from_json(const nlohmann::json& j) {
     const auto& role = member(j, "role");
     t.account_id = str(role, "account_id");
     t.role_name = str(role, "role_name");
+    t.profile = opt_str(role, "profile");
+    t.region = opt_str(j, "region");
+    if (auto it = j.find("active"); it != j.end() && it->is_boolean()) t.active = it->get<bool>();
     return t;
 }
 
@@ -264,13 +273,46 @@ Expected<EnvPlan> compose_env(const EnvRequest& req, const EndpointInfo& endpoin
         }
     }
 
-    // Unsetting AWS_PROFILE loses the profile's region; keep SDKs working by naming the
-    // daemon's region, but never override a region the user chose.
-    if (endpoint.region && !endpoint.region->empty() && !env("AWS_REGION") &&
-        !env("AWS_DEFAULT_REGION")) {
-        set("AWS_REGION", *endpoint.region);
-        set("AWS_DEFAULT_REGION", *endpoint.region);
+    // The profile's region: unsetting AWS_PROFILE loses it, so SDKs are told it directly.
+    // A named profile gets its own `region` or none (the SDK's own chain decides), never
+    // the active role's. A region the user set wins, as it does over a profile's in the AWS
+    // CLI; one that ssocred exported earlier (SSOCRED_REGION remembers it) does not.
+    const std::optional<std::string> want =
+        req.profile ? (scoped ? scoped->region : std::nullopt) : endpoint.region;
+    auto user_region = env("AWS_REGION");
+    if (!user_region || user_region->empty()) user_region = env("AWS_DEFAULT_REGION");
+    if (user_region && user_region->empty()) user_region.reset();
+    const auto exported = env("SSOCRED_REGION");
+    const bool user_chose = user_region && (!exported || *exported != *user_region);
+    if (user_chose) {
+        if (want && !want->empty() && *want != *user_region)
+            plan.notes.push_back("AWS_REGION " + *user_region +
+                                 " from your environment wins over the profile's region " + *want +
+                                 "; unset AWS_REGION and AWS_DEFAULT_REGION to use it");
+    } else if (want && !want->empty() && !has_crlf(*want)) {
+        set("AWS_REGION", *want);
+        set("AWS_DEFAULT_REGION", *want);
+        set("SSOCRED_REGION", *want);
+    } else if (exported) {
+        unset("AWS_REGION");
+        unset("AWS_DEFAULT_REGION");
+        unset("SSOCRED_REGION");
     }
+
+    // For shell prompts (docs/cli.md): which profile, or account/role, this environment is.
+    std::optional<std::string> label;
+    if (req.profile)
+        label = *req.profile;
+    else if (scoped && scoped->profile)
+        label = *scoped->profile;
+    else if (scoped && !scoped->account_id.empty())
+        label = scoped->account_id + "/" + scoped->role_name;
+    else
+        label = endpoint.active_label;
+    if (label && !has_crlf(*label))
+        set("SSOCRED_PROFILE", *label);
+    else
+        unset("SSOCRED_PROFILE");
     return plan;
 }
 

@@ -28,7 +28,8 @@ struct EndpointInfo {
     std::vector<Listener> http;
     std::optional<std::string> token;
     std::optional<std::string> token_file;
-    std::optional<std::string> region;
+    std::optional<std::string> region;        // the active role's region (its profile's own)
+    std::optional<std::string> active_label;  // SSOCRED_PROFILE for the active role
 
     static EndpointInfo from_json(const nlohmann::json& j);
 };
@@ -40,6 +41,9 @@ struct ScopedToken {
     std::optional<std::string> token_file;
     std::string account_id;
     std::string role_name;
+    std::optional<std::string> profile;  // the profile that names the role, if any
+    std::optional<std::string> region;   // that profile's own `region`, if it has one
+    bool active = false;                 // the role is the daemon's active role
 
     static ScopedToken from_json(const nlohmann::json& j);
 };

@@ -118,7 +118,8 @@ Expected<AwsConfig> load_aws_config(const std::filesystem::path& path) {
         empty.source = path;
         return empty;
     }
-    auto text = read_file(path, 4u << 20);
+    // Large enough for generated configs with tens of thousands of profiles.
+    auto text = read_file(path, 64u << 20, Symlinks::Follow);
     if (!text) return std::move(text).error();
     auto cfg = parse_aws_config(*text, path.string());
     if (cfg) cfg->source = path;
@@ -230,6 +231,31 @@ Expected<ResolvedProfile> resolve_profile(const AwsConfig& config, std::string_v
     r.role.session = r.session_id;
     r.region = p.region.empty() ? r.sso_region : p.region;
     return r;
+}
+
+Expected<std::string> login_session_of(const AwsConfig& config, std::string_view profile) {
+    const auto it = config.profiles.find(std::string(profile));
+    if (it == config.profiles.end())
+        return Error::make(ErrorCode::NotFound,
+                           "profile '" + std::string(profile) + "' is not in the AWS config file");
+    const ProfileConfig& p = it->second;
+    if (!p.sso_session.empty()) {
+        if (!config.sso_sessions.contains(p.sso_session))
+            return Error::make(ErrorCode::Invalid,
+                               "profile '" + p.name + "' uses sso_session '" + p.sso_session +
+                                   "' but there is no [sso-session " + p.sso_session + "] section");
+        return p.sso_session;
+    }
+    if (!p.sso_start_url.empty()) {
+        if (p.sso_region.empty())
+            return Error::make(ErrorCode::Invalid,
+                               "profile '" + p.name + "' has sso_start_url but no sso_region");
+        return p.sso_start_url;
+    }
+    return Error::make(ErrorCode::Invalid,
+                       "profile '" + p.name +
+                           "' names no SSO session: log in with a profile that has sso_session "
+                           "(or sso_start_url), or with --sso-session NAME");
 }
 
 }  // namespace ssocred::config

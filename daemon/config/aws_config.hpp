@@ -93,4 +93,9 @@ struct ResolvedProfile {
 // a profile without SSO settings; Invalid for a broken one.
 Expected<ResolvedProfile> resolve_profile(const AwsConfig& config, std::string_view profile);
 
+// The SSO session `ssocred login --profile P` logs in to, as `aws sso login --profile P`
+// picks it: the profile's `sso_session`, or its legacy `sso_start_url` (with `sso_region`).
+// No role is needed. NotFound for an unknown profile, Invalid for one that names no session.
+Expected<std::string> login_session_of(const AwsConfig& config, std::string_view profile);
+
 }  // namespace ssocred::config

@@ -77,6 +77,12 @@ Response secret_json_response(unsigned status, json body, SecretMembers secrets)
     return r;
 }
 
+// A successful answer that used the last good config while the file is broken says so.
+json with_config_note(json body, const ConfigHealth& health) {
+    if (auto note = health.note()) body["config_error"] = *note;
+    return body;
+}
+
 void fail(const Responder& respond, const Error& error) {
     respond(serve::json_error(error));
 }
@@ -158,6 +164,17 @@ void ControlApi::status(Responder respond) {
     json active = nullptr;
     if (auto a = ctx_.engine.active_role())
         active = control_json::role(*a, ctx_.engine.active_profile());
+    const auto& profiles = ctx_.profiles;
+    json config = {{"file", profiles.config().source.string()},
+                   {"ok", !profiles.problem().has_value()},
+                   {"loaded_at", control_json::time_or_null(profiles.loaded_at())},
+                   {"error", nullptr},
+                   {"error_since", nullptr}};
+    if (const auto& problem = profiles.problem()) {
+        config["error"] = problem->message;
+        config["error_since"] = format_utc(problem->since);
+        config["message"] = *profiles.health().note();
+    }
     respond(json_response(
         200, {{"version", kVersion},
               {"pid", static_cast<long long>(::getpid())},
@@ -168,6 +185,7 @@ void ControlApi::status(Responder respond) {
               {"http", http},
               {"state_dir", ctx_.state_dir.string()},
               {"aws_cache", ctx_.aws_cache_mode},
+              {"config", config},
               {"sessions", sessions},
               {"active", active},
               {"roles", roles},
@@ -206,19 +224,22 @@ void ControlApi::metrics(Responder respond) {
 void ControlApi::start_login(const Request& request, Responder respond) {
     auto body = body_object(request);
     if (!body) return fail(respond, body.error());
+    const ConfigHealth health = ctx_.profiles.health();
     std::string session = string_member(*body, "sso_session");
     if (const auto profile = string_member(*body, "profile"); !profile.empty()) {
-        auto role = ctx_.engine.resolve_profile(profile);
-        if (!role) return fail(respond, role.error());
-        session = role->session;
+        auto named = config::login_session_of(ctx_.profiles.config(), profile);
+        if (!named) return fail(respond, health.explain(named.error()));
+        session = *named;
     }
     sso::LoginOptions options;
     options.session = session;
     options.use_device_code = bool_member(*body, "use_device_code");
-    boost::asio::post(ctx_.blocking, [this, options, respond = std::move(respond)] {
+    boost::asio::post(ctx_.blocking, [this, options, health, respond = std::move(respond)] {
         auto started = ctx_.sessions.start_login(options);
-        if (!started) return fail(respond, started.error());
-        respond(json_response(202, control_json::login(started->progress, started->joined)));
+        if (!started) return fail(respond, health.explain(started.error()));
+        respond(json_response(
+            202,
+            with_config_note(control_json::login(started->progress, started->joined), health)));
     });
 }
 
@@ -267,22 +288,24 @@ void ControlApi::logout(const Request& request, Responder respond) {
 void ControlApi::accounts(const Request& request, Responder respond) {
     const std::string requested = request.query_param("sso_session").value_or("");
     const bool refresh = request.query_param("refresh").value_or("0") != "0";
+    const ConfigHealth health = ctx_.profiles.health();
     auto session = ctx_.sessions.resolve_session(requested);
-    if (!session) return fail(respond, session.error());
-    boost::asio::post(ctx_.blocking,
-                      [this, name = *session, refresh, respond = std::move(respond)] {
-                          auto list = ctx_.sessions.list_accounts(name, refresh);
-                          if (!list) return fail(respond, list.error());
-                          json accounts = json::array();
-                          for (const auto& a : list->accounts)
-                              accounts.push_back({{"account_id", a.account_id},
-                                                  {"account_name", a.account_name},
-                                                  {"email", a.email},
-                                                  {"roles", a.roles}});
-                          respond(json_response(200, {{"session", list->session},
-                                                      {"fetched_at", format_utc(list->fetched_at)},
-                                                      {"accounts", accounts}}));
-                      });
+    if (!session) return fail(respond, health.explain(session.error()));
+    boost::asio::post(ctx_.blocking, [this, name = *session, refresh, health,
+                                      respond = std::move(respond)] {
+        auto list = ctx_.sessions.list_accounts(name, refresh);
+        if (!list) return fail(respond, health.explain(list.error()));
+        json accounts = json::array();
+        for (const auto& a : list->accounts)
+            accounts.push_back({{"account_id", a.account_id},
+                                {"account_name", a.account_name},
+                                {"email", a.email},
+                                {"roles", a.roles}});
+        respond(json_response(200, with_config_note({{"session", list->session},
+                                                     {"fetched_at", format_utc(list->fetched_at)},
+                                                     {"accounts", accounts}},
+                                                    health)));
+    });
 }
 
 void ControlApi::get_active(Responder respond) {
@@ -328,15 +351,16 @@ static Expected<NamedRole> role_named(const CredentialEngine& engine,
 void ControlApi::set_active(const Request& request, Responder respond) {
     auto body = body_object(request);
     if (!body) return fail(respond, body.error());
+    const ConfigHealth health = ctx_.profiles.health();
     auto named =
         role_named(ctx_.engine, ctx_.sessions, ctx_.profiles, string_member(*body, "profile"),
                    string_member(*body, "account_id"), string_member(*body, "role_name"),
                    string_member(*body, "sso_session"), false);
-    if (!named) return fail(respond, named.error());
+    if (!named) return fail(respond, health.explain(named.error()));
     // The role must be assigned to the session: check against the (cached) listing off the loop.
-    boost::asio::post(ctx_.blocking, [this, named = *named, respond = std::move(respond)] {
+    boost::asio::post(ctx_.blocking, [this, named = *named, health, respond = std::move(respond)] {
         auto list = ctx_.sessions.list_accounts(named.role.session, false);
-        if (!list) return fail(respond, list.error());
+        if (!list) return fail(respond, health.explain(list.error()));
         const bool assigned =
             std::any_of(list->accounts.begin(), list->accounts.end(), [&](const auto& a) {
                 return a.account_id == named.role.account_id &&
@@ -350,16 +374,17 @@ void ControlApi::set_active(const Request& request, Responder respond) {
                             "role " + named.role.role_name + " in account " +
                                 named.role.account_id + " is not assigned to you in session " +
                                 named.role.session + "; `ssocred list` shows what is"));
-        boost::asio::post(ctx_.loop, [this, named, respond] {
+        boost::asio::post(ctx_.loop, [this, named, health, respond] {
             json previous = nullptr;
             if (auto a = ctx_.engine.active_role())
                 previous = control_json::role(*a, ctx_.engine.active_profile());
             if (auto st = ctx_.engine.set_active_role(named.role, named.profile); !st)
                 return fail(respond, st.error());
             ctx_.sessions.set_default_session(named.role.session);
-            respond(
-                json_response(200, {{"previous", previous},
-                                    {"active", control_json::role(named.role, named.profile)}}));
+            respond(json_response(
+                200, with_config_note({{"previous", previous},
+                                       {"active", control_json::role(named.role, named.profile)}},
+                                      health)));
         });
     });
 }
@@ -370,7 +395,7 @@ void ControlApi::credentials(const Request& request, Responder respond) {
                             request.query_param("account_id").value_or(""),
                             request.query_param("role_name").value_or(""),
                             request.query_param("sso_session").value_or(""), true);
-    if (!named) return fail(respond, named.error());
+    if (!named) return fail(respond, ctx_.profiles.health().explain(named.error()));
     ctx_.engine.get(named->role, [respond = std::move(respond)](Expected<CredentialsPtr> result) {
         if (!result) return fail(respond, result.error());
         const RoleCredentials& c = (*result)->credentials;
@@ -384,10 +409,27 @@ void ControlApi::credentials(const Request& request, Responder respond) {
     });
 }
 
+// The region `ssocred env` exports for the active role: its profile's own `region` (none
+// when the profile has none); a role chosen by account and name, which has no profile, gets
+// its session's SSO region.
+nlohmann::json ControlApi::active_role_region() const {
+    const auto active = ctx_.engine.active_role();
+    if (!active) return nullptr;
+    if (const auto profile = ctx_.engine.active_profile()) {
+        if (auto r = ctx_.profiles.profile_region(*profile)) return *r;
+        return nullptr;
+    }
+    if (auto r = ctx_.profiles.sso_region(active->session)) return *r;
+    return nullptr;
+}
+
 void ControlApi::endpoint(Responder respond) {
     json http = json::array();
     json container_url = nullptr;
     json imds_endpoint = nullptr;
+    json active = nullptr;
+    if (auto a = ctx_.engine.active_role())
+        active = control_json::role(*a, ctx_.engine.active_profile());
     for (const auto& ep : endpoints_.http) {
         http.push_back({{"address", ep.address}, {"port", ep.port}});
         const bool loopback = ep.address.starts_with("127.") || ep.address == "::1";
@@ -403,7 +445,8 @@ void ControlApi::endpoint(Responder respond) {
                                   {"container_url", container_url},
                                   {"imds_endpoint", imds_endpoint},
                                   {"token_file", ctx_.tokens.main_token_file().string()},
-                                  {"region", ctx_.engine.region()}},
+                                  {"region", active_role_region()},
+                                  {"active", active}},
                                  {{"token", ctx_.tokens.main_token().reveal()}}));
 }
 
@@ -414,7 +457,8 @@ void ControlApi::mint_token(const Request& request, Responder respond) {
         role_named(ctx_.engine, ctx_.sessions, ctx_.profiles, string_member(*body, "profile"),
                    string_member(*body, "account_id"), string_member(*body, "role_name"),
                    string_member(*body, "sso_session"), true);
-    if (!named) return fail(respond, named.error());
+    const ConfigHealth health = ctx_.profiles.health();
+    if (!named) return fail(respond, health.explain(named.error()));
     std::optional<Seconds> ttl;
     if (auto it = body->find("ttl_seconds"); it != body->end() && !it->is_null()) {
         if (!it->is_number_integer() || it->get<long long>() <= 0)
@@ -426,6 +470,14 @@ void ControlApi::mint_token(const Request& request, Responder respond) {
     if (!minted) return fail(respond, minted.error());
     json j = control_json::scoped_token(minted->info);
     j["role"] = control_json::role(named->role, named->profile);
+    // The region SDKs should use with this token: the named profile's own `region` (none when
+    // it has none: the SDK's own chain decides, never another profile's region).
+    j["region"] = nullptr;
+    if (named->profile)
+        if (auto r = ctx_.profiles.profile_region(*named->profile)) j["region"] = *r;
+    const auto active = ctx_.engine.active_role();
+    j["active"] = active && *active == named->role;
+    if (auto note = health.note()) j["config_error"] = *note;
     respond(secret_json_response(201, std::move(j), {{"token", minted->token.reveal()}}));
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <nlohmann/json.hpp>
 
 #include "config_profiles.hpp"
 #include "creds/credential_engine.hpp"
@@ -59,6 +60,7 @@ class ControlApi final : public serve::ControlHandler {
     void mint_token(const serve::Request& request, serve::Responder respond);
     void list_tokens(serve::Responder respond);
     void revoke_token(const std::string& id, serve::Responder respond);
+    nlohmann::json active_role_region() const;
 
     ControlContext ctx_;
     serve::BoundEndpoints endpoints_;

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "ssocred/crypto.hpp"
+#include "ssocred/suggest.hpp"
 
 #include "sso/device_login.hpp"
 #include "sso/http_client.hpp"
@@ -158,9 +159,11 @@ void SessionManager::set_default_session(std::string session) {
 Expected<std::string> SessionManager::resolve_locked(std::string_view requested) const {
     if (!requested.empty()) {
         if (!sessions_.contains(std::string(requested))) {
-            return Error::make(
-                ErrorCode::NotFound,
-                "no SSO session named '" + std::string(requested) + "' in the AWS config file");
+            std::vector<std::string> names;
+            for (const auto& [id, s] : sessions_) names.push_back(id);
+            return Error::make(ErrorCode::NotFound,
+                               "no SSO session named '" + std::string(requested) +
+                                   "' in the AWS config file" + did_you_mean(requested, names));
         }
         return std::string(requested);
     }
@@ -171,8 +174,11 @@ Expected<std::string> SessionManager::resolve_locked(std::string_view requested)
             ErrorCode::NotFound,
             "no SSO session is configured: add an [sso-session] to the AWS config file");
     }
+    std::string names;
+    for (const auto& [id, s] : sessions_) names += (names.empty() ? "" : ", ") + id;
     return Error::make(ErrorCode::Invalid,
-                       "several SSO sessions are configured: name one with --sso-session");
+                       "several SSO sessions are configured (" + names +
+                           "): name one with --sso-session, or select a role with `ssocred use`");
 }
 
 Expected<std::string> SessionManager::resolve_session(std::string_view requested) const {
@@ -640,7 +646,8 @@ void SessionManager::token_replaced_locked(SsoSession& s) {
     // account listing is fetched again with the new token.
     ++s.generation;
     std::uniform_real_distribution<double> d(0.0, 1.0);
-    s.refresh_at = compute_refresh_at(s.token->issued_at, s.token->access_token_expires_at, d(rng_));
+    s.refresh_at =
+        compute_refresh_at(s.token->issued_at, s.token->access_token_expires_at, d(rng_));
     s.retry_at.reset();
     s.backoff.reset();
     s.accounts.reset();

@@ -59,6 +59,19 @@ TEST(Args, UsageErrors) {
     EXPECT_TRUE(parse({"--socket"}).error);
 }
 
+TEST(Args, TyposGetDidYouMean) {
+    std::string err;
+    EXPECT_EQ(run_cli({"stauts"}, nullptr, &err), kExitUsage);
+    EXPECT_NE(err.find("did you mean 'status'?"), std::string::npos) << err;
+    err.clear();
+    EXPECT_EQ(run_cli({"env", "--profiel", "x"}, nullptr, &err), kExitUsage);
+    EXPECT_NE(err.find("did you mean '--profile'?"), std::string::npos) << err;
+    err.clear();
+    EXPECT_EQ(run_cli({"help", "lsit"}, nullptr, &err), kExitUsage);
+    EXPECT_NE(err.find("did you mean 'list'?"), std::string::npos) << err;
+    EXPECT_EQ(err.find("ssocred help `"), std::string::npos) << err;  // no empty command name
+}
+
 TEST(Args, UsageErrorsExitTwo) {
     std::string err;
     EXPECT_EQ(run_cli({"env", "--bogus"}, nullptr, &err), kExitUsage);

@@ -190,7 +190,7 @@ TEST_F(FakeDaemon, EnvEvaluatesInRealShells) {
             run_program({*sh, "-c", c.apply}, {{"SSOCRED", binary_->string()},
                                                {"S", socket_},
                                                {"SHELL", "/bin/" + std::string(c.shell)},
-                                               {"AWS_PROFILE", "shadow"},
+                                               {"AWS_PROFILE", ""},  // left behind: unset
                                                {"AWS_ACCESS_KEY_ID", "AKIASHADOW"},
                                                {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/stale"},
                                                {"AWS_REGION", std::nullopt},
@@ -247,9 +247,10 @@ TEST_F(FakeDaemon, EnvFlagsReachTheDaemon) {
 
 TEST_F(FakeDaemon, ExecAppliesEnvAndReturnsStatus) {
     start();
+    // An empty AWS_PROFILE (left behind by a shell) is no profile: the active role.
     auto r = ssocred(
         {"exec", "--", "sh", "-c", "printf %s \"$AWS_CONTAINER_AUTHORIZATION_TOKEN\"; exit 7"},
-        {{"AWS_PROFILE", "shadow"}});
+        {{"AWS_PROFILE", ""}});
     EXPECT_EQ(r.status, 7) << r.err;
     EXPECT_EQ(r.out, "main-token-value");
 

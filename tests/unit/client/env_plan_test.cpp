@@ -310,5 +310,91 @@ TEST(EnvPlan, EndpointFromJson) {
     EXPECT_FALSE(e.region);
 }
 
+// --- the named profile's region (issue: `env --profile staging` exported dev's region) ---
+
+ScopedToken scoped_profile(std::optional<std::string> region) {
+    ScopedToken t = scoped(false);
+    t.profile = "staging";
+    t.region = std::move(region);
+    return t;
+}
+
+EnvRequest profile_request() {
+    EnvRequest req;
+    req.profile = "staging";
+    return req;
+}
+
+TEST(EnvPlanRegion, NamedProfileGetsItsOwnRegionNotTheActiveRoles) {
+    auto plan =
+        compose_env(profile_request(), endpoint(), scoped_profile("eu-central-1"), env_of({}));
+    ASSERT_TRUE(plan) << plan.error().message;
+    auto v = apply(*plan);
+    EXPECT_EQ(v["AWS_REGION"], "eu-central-1");
+    EXPECT_EQ(v["AWS_DEFAULT_REGION"], "eu-central-1");
+    EXPECT_EQ(v["SSOCRED_REGION"], "eu-central-1");
+    EXPECT_EQ(v["SSOCRED_PROFILE"], "staging");
+}
+
+TEST(EnvPlanRegion, NamedProfileWithoutRegionGetsNoneFromUs) {
+    auto plan =
+        compose_env(profile_request(), endpoint(), scoped_profile(std::nullopt), env_of({}));
+    ASSERT_TRUE(plan) << plan.error().message;
+    auto v = apply(*plan);
+    EXPECT_FALSE(v.count("AWS_REGION"));  // the active role's eu-west-1 must not leak in
+    EXPECT_FALSE(v.count("AWS_DEFAULT_REGION"));
+}
+
+TEST(EnvPlanRegion, RegionWeExportedEarlierIsReplacedOrCleared) {
+    const auto earlier = env_of({{"AWS_REGION", "eu-west-1"},
+                                 {"AWS_DEFAULT_REGION", "eu-west-1"},
+                                 {"SSOCRED_REGION", "eu-west-1"}});
+    auto plan = compose_env(profile_request(), endpoint(), scoped_profile("eu-central-1"), earlier);
+    ASSERT_TRUE(plan) << plan.error().message;
+    EXPECT_EQ(apply(*plan)["AWS_REGION"], "eu-central-1");
+
+    plan = compose_env(profile_request(), endpoint(), scoped_profile(std::nullopt), earlier);
+    ASSERT_TRUE(plan) << plan.error().message;
+    auto v = apply(*plan);
+    ASSERT_TRUE(v.count("AWS_REGION"));
+    EXPECT_EQ(v["AWS_REGION"], std::nullopt);
+    EXPECT_EQ(v["SSOCRED_REGION"], std::nullopt);
+}
+
+TEST(EnvPlanRegion, RegionTheUserSetWinsAsInTheAwsCli) {
+    auto plan = compose_env(profile_request(), endpoint(), scoped_profile("eu-central-1"),
+                            env_of({{"AWS_REGION", "us-west-2"}}));
+    ASSERT_TRUE(plan) << plan.error().message;
+    auto v = apply(*plan);
+    EXPECT_FALSE(v.count("AWS_REGION"));
+    ASSERT_EQ(plan->notes.size(), 1u);
+    EXPECT_NE(plan->notes[0].find("us-west-2"), std::string::npos);
+}
+
+TEST(EnvPlanRegion, ActiveRoleLabelForPrompts) {
+    EndpointInfo e = endpoint();
+    e.active_label = "dev";
+    auto plan = compose_env({}, e, std::nullopt, env_of({}));
+    ASSERT_TRUE(plan) << plan.error().message;
+    EXPECT_EQ(apply(*plan)["SSOCRED_PROFILE"], "dev");
+
+    e.active_label.reset();
+    plan = compose_env({}, e, std::nullopt, env_of({{"SSOCRED_PROFILE", "old"}}));
+    ASSERT_TRUE(plan) << plan.error().message;
+    auto v = apply(*plan);
+    ASSERT_TRUE(v.count("SSOCRED_PROFILE"));
+    EXPECT_EQ(v["SSOCRED_PROFILE"], std::nullopt);
+}
+
+TEST(EnvPlanRegion, EndpointJsonCarriesTheActiveRole) {
+    auto e = EndpointInfo::from_json(nlohmann::json::parse(R"({"http":[],"region":null,
+        "active":{"account_id":"111111111111","role_name":"Dev","profile":null,"session":"s"}})"));
+    EXPECT_EQ(e.active_label, "111111111111/Dev");
+    auto t = ScopedToken::from_json(nlohmann::json::parse(
+        R"({"id":"t","role":{"account_id":"1","role_name":"R","profile":"p"},"region":"eu-north-1","active":true})"));
+    EXPECT_EQ(t.profile, "p");
+    EXPECT_EQ(t.region, "eu-north-1");
+    EXPECT_TRUE(t.active);
+}
 }  // namespace
 }  // namespace ssocred::cli

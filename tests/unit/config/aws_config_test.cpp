@@ -1,6 +1,10 @@
 #include "config/aws_config.hpp"
 
+#include <fstream>
+
 #include <gtest/gtest.h>
+
+#include "support/temp_dir.hpp"
 
 namespace ssocred::config {
 namespace {
@@ -105,6 +109,62 @@ TEST(AwsConfig, MissingFileIsEmpty) {
     auto cfg = load_aws_config("/nonexistent/ssocred/config");
     ASSERT_TRUE(cfg);
     EXPECT_TRUE(cfg->profiles.empty());
+}
+
+TEST(AwsConfig, LoginSessionOfAcceptsWhatAwsSsoLoginAccepts) {
+    auto cfg = parse_aws_config(std::string(kConfig) + R"(
+[profile session-only]
+sso_session = corp
+
+[profile legacy-only]
+sso_start_url = https://d-legacy.awsapps.com/start
+sso_region = eu-central-1
+)",
+                                "config");
+    ASSERT_TRUE(cfg) << cfg.error().message;
+    EXPECT_EQ(*login_session_of(*cfg, "session-only"), "corp");  // no role needed
+    EXPECT_EQ(*login_session_of(*cfg, "default"), "corp");
+    EXPECT_EQ(*login_session_of(*cfg, "legacy-only"), "https://d-legacy.awsapps.com/start");
+    auto plain = login_session_of(*cfg, "plain");
+    ASSERT_FALSE(plain);
+    EXPECT_NE(plain.error().message.find("names no SSO session"), std::string::npos);
+    EXPECT_EQ(login_session_of(*cfg, "nope").error().code, ErrorCode::NotFound);
+    EXPECT_EQ(login_session_of(*cfg, "dangling").error().code, ErrorCode::Invalid);
+}
+
+TEST(AwsConfig, FollowsASymlinkedConfigAsTheCliDoes) {
+    test::TempDir dir;
+    const auto target = dir / "dotfiles-config";
+    std::ofstream(target) << kConfig;
+    const auto link = dir / "config";
+    std::filesystem::create_symlink(target, link);
+    auto cfg = load_aws_config(link);
+    ASSERT_TRUE(cfg) << cfg.error().message;
+    EXPECT_TRUE(cfg->profiles.contains("admin"));
+}
+
+TEST(AwsConfig, BrokenLineIsReportedWithFileAndLine) {
+    auto cfg = parse_aws_config("[profile ok]\nregion = x\n[profile broken\nregion = y\n",
+                                "/home/u/.aws/config");
+    ASSERT_FALSE(cfg);
+    EXPECT_EQ(cfg.error().message,
+              "/home/u/.aws/config:3: section header is missing its closing ']'");
+}
+
+TEST(AwsConfig, TensOfThousandsOfProfilesParse) {
+    std::string text;
+    constexpr int kProfiles = 30000;
+    for (int i = 0; i < kProfiles; ++i)
+        text += "[profile p" + std::to_string(i) +
+                "]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = R\n";
+    text += "[sso-session corp]\nsso_start_url = https://x/start\nsso_region = us-east-1\n";
+    // A repeated header merges into the first section (an index, not a scan, finds it).
+    text += "[profile p7]\nregion = eu-north-1\n";
+    auto cfg = parse_aws_config(text, "big");
+    ASSERT_TRUE(cfg) << cfg.error().message;
+    EXPECT_EQ(cfg->profiles.size(), static_cast<std::size_t>(kProfiles));
+    EXPECT_EQ(cfg->profiles.at("p7").region, "eu-north-1");
+    EXPECT_EQ(cfg->profiles.at("p7").sso_account_id, "111111111111");
 }
 
 }  // namespace
