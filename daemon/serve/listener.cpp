@@ -11,10 +11,11 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "ssocred/private_dir.hpp"
+
 #include "serve/json_error.hpp"
 #include "serve/peer_identity.hpp"
 #include "serve/session.hpp"
-#include "store/atomic_file.hpp"
 
 namespace ssocred::serve {
 
@@ -254,7 +255,13 @@ Expected<std::shared_ptr<Listener>> make_unix_listener(const std::shared_ptr<Ser
         return Error::make(ErrorCode::Invalid, "the socket path " + path.string() +
                                                    " is too long: choose a shorter --socket");
     }
-    if (auto st = ensure_private_dir(path.parent_path()); !st) return st.error();
+    // Every directory on the way is checked, not only the last (a squatted
+    // /tmp/ssocred-<uid> would let another user swap the socket's directory later), and
+    // what is missing is created 0700.
+    if (auto st = prepare_private_dir(path.parent_path()); !st) {
+        return Error::make(st.error().code, "cannot use the control socket " + path.string() +
+                                                ": " + st.error().message);
+    }
     error_code ec;
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0) {
