@@ -1,5 +1,6 @@
 #include "sso/redirect_listener.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
