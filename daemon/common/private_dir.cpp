@@ -102,9 +102,17 @@ Status check_final(const fs::path& dir, bool tighten) {
     if (st.st_uid != ::getuid()) return not_owned(dir, st.st_uid);
     if ((st.st_mode & 077) == 0) return ok();
     // Ours but looser: the daemon closes it, as it always did, unless it is a shared
-    // directory (sticky or world-writable, like /tmp), which is not ours to close.
-    if (!tighten || (st.st_mode & (S_ISVTX | S_IWOTH)) != 0)
+    // directory (sticky or world-writable, like /tmp), which is not ours to close. The
+    // client only reports it.
+    const bool shared = (st.st_mode & (S_ISVTX | S_IWOTH)) != 0;
+    if (shared || (!tighten && (st.st_mode & S_IWGRP) != 0))
         return untrusted(dir, "is open to other users (mode " + octal(st.st_mode) + ")");
+    if (!tighten) {
+        return Error::make(ErrorCode::Forbidden, dir.string() + " is not private (mode " +
+                                                     octal(st.st_mode) +
+                                                     "; ssocredd makes it 0700): run `chmod 700 " +
+                                                     dir.string() + "` if it is yours to use");
+    }
     if (::chmod(dir.c_str(), 0700) != 0)
         return Error::make(ErrorCode::Io,
                            "cannot chmod " + dir.string() + ": " + std::strerror(errno));
