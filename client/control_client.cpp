@@ -8,6 +8,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ssocred/peer_identity.hpp"
+#include "ssocred/private_dir.hpp"
 #include "ssocred/version.hpp"
 
 #include "fd.hpp"
@@ -24,7 +26,42 @@ Error io_error(std::string message) {
     return Error::make(ErrorCode::Io, std::move(message));
 }
 
+Error daemon_down() {
+    Error err = Error::make(ErrorCode::Io, std::string(kDaemonDownMessage));
+    err.upstream_type = std::string(kDaemonNotRunning);
+    return err;
+}
+
+// Before a byte is sent: is what listens there really our own daemon? Another user who
+// got to the socket's directory first (a squatted /tmp/ssocred-<uid> when XDG_RUNTIME_DIR
+// is unset) could otherwise show a device code of theirs, or hand out their keys.
+Status verify_directory(const std::filesystem::path& socket) {
+    auto st = check_private_dir(socket.parent_path());
+    if (st) return st;
+    if (st.error().code == ErrorCode::NotFound) return daemon_down();
+    return Error::make(ErrorCode::Forbidden, "refusing to use the control socket " +
+                                                 socket.string() + ": " + st.error().message);
+}
+
+Status verify_server(int fd, const std::filesystem::path& socket) {
+    auto uid = unix_peer_uid(fd);
+    if (!uid) {
+        return Error::make(ErrorCode::Forbidden,
+                           "refusing to use the control socket " + socket.string() +
+                               ": cannot tell who serves it (" + uid.error().message + ")");
+    }
+    if (*uid != ::getuid()) {
+        return Error::make(ErrorCode::Forbidden,
+                           "refusing to use the control socket " + socket.string() +
+                               ": it is served by " + describe_uid(*uid) + ", not by you (" +
+                               describe_uid(::getuid()) +
+                               "); another user may be impersonating ssocredd");
+    }
+    return ok();
+}
+
 Expected<UniqueFd> connect_unix(const std::filesystem::path& path) {
+    if (auto st = verify_directory(path); !st) return st.error();
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     const std::string p = path.string();
@@ -40,16 +77,13 @@ Expected<UniqueFd> connect_unix(const std::filesystem::path& path) {
     } while (rc != 0 && errno == EINTR);
     if (rc != 0) {
         const int e = errno;
-        if (e == ENOENT || e == ECONNREFUSED || e == ENOTDIR) {
-            Error err = Error::make(ErrorCode::Io, std::string(kDaemonDownMessage));
-            err.upstream_type = std::string(kDaemonNotRunning);
-            return err;
-        }
+        if (e == ENOENT || e == ECONNREFUSED || e == ENOTDIR) return daemon_down();
         if (e == EACCES || e == EPERM)
             return io_error("cannot connect to ssocredd at " + p +
                             ": permission denied (is it another user's daemon?)");
         return io_error("cannot connect to ssocredd at " + p + ": " + std::strerror(e));
     }
+    if (auto st = verify_server(fd.get(), path); !st) return st.error();
     // Non-blocking from here on so that every wait goes through poll() with a deadline.
     ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) | O_NONBLOCK);
     return fd;

@@ -13,6 +13,8 @@
 #include <spdlog/sinks/systemd_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "ssocred/log_escape.hpp"
+
 namespace ssocred {
 namespace {
 
@@ -23,12 +25,19 @@ class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
     void format(const spdlog::details::log_msg& msg, const std::tm&,
                 spdlog::memory_buf_t& dest) override {
         static constexpr char kHex[] = "0123456789abcdef";
-        for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
-            const auto u = static_cast<unsigned char>(c);
+        const std::string_view in(msg.payload.data(), msg.payload.size());
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            const char c = in[i];
+            auto u = static_cast<unsigned char>(c);
             if (c == '"' || c == '\\') {
                 dest.push_back('\\');
                 dest.push_back(c);
-            } else if (u < 0x20) {
+            } else if (u < 0x20 || u == 0x7f ||
+                       (u == 0xc2 && i + 1 < in.size() &&
+                        static_cast<unsigned char>(in[i + 1]) >= 0x80 &&
+                        static_cast<unsigned char>(in[i + 1]) <= 0x9f)) {
+                // C0, DEL and (UTF-8) C1 controls, as log_escape.hpp treats them.
+                if (u == 0xc2) u = static_cast<unsigned char>(in[++i]);
                 const char esc[] = {'\\', 'u', '0', '0', kHex[u >> 4], kHex[u & 0xF]};
                 dest.append(esc, esc + sizeof esc);
             } else {
@@ -40,6 +49,32 @@ class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
         return spdlog::details::make_unique<JsonEscapedMessage>();
     }
 };
+
+// %q: the message with control bytes escaped (ssocred/log_escape.hpp), for the text and
+// journal formats: untrusted text in a message cannot forge a line or drive a terminal.
+class EscapedMessage final : public spdlog::custom_flag_formatter {
+  public:
+    void format(const spdlog::details::log_msg& msg, const std::tm&,
+                spdlog::memory_buf_t& dest) override {
+        scratch_.clear();
+        append_escaped_for_log(std::string_view(msg.payload.data(), msg.payload.size()), scratch_);
+        dest.append(scratch_.data(), scratch_.data() + scratch_.size());
+    }
+    std::unique_ptr<custom_flag_formatter> clone() const override {
+        return spdlog::details::make_unique<EscapedMessage>();
+    }
+
+  private:
+    std::string scratch_;  // a formatter is used under its sink's lock: one at a time
+};
+
+std::unique_ptr<spdlog::pattern_formatter> escaped_formatter(const std::string& pattern,
+                                                             std::string eol = "\n") {
+    auto f =
+        std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc, std::move(eol));
+    f->add_flag<EscapedMessage>('q').set_pattern(pattern);
+    return f;
+}
 
 }  // namespace
 
@@ -68,9 +103,10 @@ void init_logging(const std::string& level, LogFormat format) {
     // systemd sets JOURNAL_STREAM when stderr is connected to the journal: log there
     // natively, with priorities, instead of as plain text lines.
     if (stream_is_journal(std::getenv("JOURNAL_STREAM"), STDERR_FILENO)) {
-        auto sink = std::make_shared<spdlog::sinks::systemd_sink_mt>("ssocredd");
+        // Formatting on, so that the message goes through %q like the text format's.
+        auto sink = std::make_shared<spdlog::sinks::systemd_sink_mt>("ssocredd", true);
         logger = std::make_shared<spdlog::logger>("ssocredd", sink);
-        logger->set_pattern("%v");
+        logger->set_formatter(escaped_formatter("%q", ""));  // one record, no newline
     } else {
         logger = spdlog::stderr_color_mt("ssocredd");
         if (format == LogFormat::Json) {
@@ -81,7 +117,7 @@ void init_logging(const std::string& level, LogFormat format) {
                 R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%j"})");
             logger->set_formatter(std::move(formatter));
         } else {
-            logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+            logger->set_formatter(escaped_formatter("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %q"));
         }
     }
     spdlog::set_default_logger(logger);

@@ -111,10 +111,19 @@ void ContainerHandler::handle(const Request& request, ReplyFn done) {
             }
             break;
         case Kind::Profile: {
+            // A scoped token may read one role: for it every other outcome (no such profile,
+            // a malformed name, another role's profile) is the same 403, so its holder
+            // cannot learn which profile names exist.
             const auto name = percent_decode(seg[2], false);
-            if (!name) return done(Reply::error(400, "invalid", "malformed profile name in path"));
+            if (!name) {
+                if (!grant->all_roles) return done(forbidden_role());
+                return done(Reply::error(400, "invalid", "malformed profile name in path"));
+            }
             auto resolved = source_.resolve_profile(*name);
-            if (!resolved) return done(Reply::from(json_error(resolved.error())));
+            if (!resolved) {
+                if (!grant->all_roles) return done(forbidden_role());
+                return done(Reply::from(json_error(resolved.error())));
+            }
             role = std::move(*resolved);
             break;
         }

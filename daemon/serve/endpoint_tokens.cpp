@@ -185,6 +185,12 @@ Expected<MintedToken> EndpointTokens::mint(const RoleRef& role, std::optional<Se
     if (ttl && ttl->count() <= 0) {
         return Error::make(ErrorCode::Invalid, "ttl_seconds must be positive");
     }
+    // Checked before any arithmetic: created_at + a ttl near INT64_MAX overflows.
+    if (ttl && *ttl > kMaxTtl) {
+        return Error::make(ErrorCode::Invalid,
+                           "ttl_seconds must be at most " + std::to_string(kMaxTtl.count()) +
+                               " (ten years); leave it out for a token without expiry");
+    }
     std::lock_guard lock(mutex_);
     prune_locked();
     Entry e;

@@ -67,8 +67,13 @@ class EndpointTokens {
     const Secret& main_token() const noexcept { return main_; }
     std::filesystem::path main_token_file() const;
 
-    // A new scoped token for `role`. ttl: none = no expiry. file: also write
-    // <state-dir>/tokens/<id>/token.
+    // The longest ttl a scoped token may have (ten years). Longer ones are refused (Invalid,
+    // 400 from the control API): created_at + ttl must stay far inside SystemTime's range,
+    // and "no expiry" is asked for by leaving the ttl out.
+    static constexpr Seconds kMaxTtl{10LL * 366 * 24 * 3600};
+
+    // A new scoped token for `role`. ttl: none = no expiry; 1..kMaxTtl otherwise. file: also
+    // write <state-dir>/tokens/<id>/token.
     Expected<MintedToken> mint(const RoleRef& role, std::optional<Seconds> ttl, bool file,
                                std::string label);
     // Live scoped tokens (never their values), oldest first.

@@ -25,6 +25,63 @@ std::optional<std::string_view> Request::header(std::string_view name) const noe
     return std::nullopt;
 }
 
+namespace {
+
+std::string_view trim_ows(std::string_view s) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+std::optional<RequestDefect> framing_defect(const Request& request) noexcept {
+    std::size_t hosts = 0;
+    std::size_t chunked = 0;    // how often chunked was applied
+    bool chunked_last = false;  // the final coding so far is chunked
+    bool other_coding = false;  // a coding we do not implement
+    bool any_coding = false;
+    for (const auto& [name, value] : request.headers) {
+        if (iequals(name, "Host")) {
+            ++hosts;
+        } else if (iequals(name, "Transfer-Encoding")) {
+            // A list across all field lines, in order (RFC 9110 §5.3); empty elements and
+            // transfer parameters (";q=...") are allowed by the grammar.
+            std::string_view rest = value;
+            while (true) {
+                const auto comma = rest.find(',');
+                std::string_view item = rest.substr(0, comma);
+                item = trim_ows(item.substr(0, item.find(';')));
+                if (!item.empty()) {
+                    any_coding = true;
+                    chunked_last = iequals(item, "chunked");
+                    if (chunked_last) {
+                        ++chunked;
+                    } else {
+                        other_coding = true;
+                    }
+                }
+                if (comma == std::string_view::npos) break;
+                rest.remove_prefix(comma + 1);
+            }
+        }
+    }
+    if (request.version >= 11 ? hosts != 1 : hosts > 1) {
+        return RequestDefect{
+            400, "invalid",
+            hosts == 0 ? "an HTTP/1.1 request needs a Host header" : "more than one Host header"};
+    }
+    if (any_coding && (!chunked_last || chunked > 1)) {
+        return RequestDefect{400, "invalid",
+                             "Transfer-Encoding must end with chunked, applied once"};
+    }
+    if (other_coding) {
+        return RequestDefect{501, "not_implemented",
+                             "only the chunked transfer coding is implemented"};
+    }
+    return std::nullopt;
+}
+
 std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space) {
     std::string out;
     out.reserve(in.size());

@@ -54,6 +54,20 @@ struct Response {
 // without a call closes the connection.
 using Responder = std::function<void(Response)>;
 
+// Why a parsed request must not be served, as RFC 9112 requires: HTTP/1.1 without exactly
+// one Host (HTTP/1.0: more than one) is 400 (§3.2); a Transfer-Encoding whose final coding is
+// not chunked, or that applies chunked twice, is 400, since its body length cannot be known
+// (§6.1, §6.3); any other coding (gzip, identity, ...) is 501, as none is implemented.
+// The parser accepts all of these (a request with "chunked, gzip" is read as bodiless, its
+// body taken for the next request): they are refused before routing, and the connection
+// closes.
+struct RequestDefect {
+    unsigned status = 400;
+    std::string_view code;
+    std::string_view message;
+};
+std::optional<RequestDefect> framing_defect(const Request& request) noexcept;
+
 // Percent-decodes a path segment or query component; nullopt on a malformed escape or
 // an encoded NUL.
 std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space);

@@ -84,8 +84,14 @@ void ImdsHandler::handle(const Request& request, ReplyFn done) {
 }
 
 void ImdsHandler::put_token(const Request& request, ReplyFn& done) {
-    if (request.has_header("X-Forwarded-For")) {
-        return done(Reply::error(403, "forbidden", "token requests through a proxy are refused"));
+    // A request that passed through a proxy may be relaying for someone else (EC2 refuses
+    // X-Forwarded-For for this reason). Forwarded (RFC 7239) and X-Real-IP say the same, and
+    // Via is what every forwarding proxy must add (RFC 9110 §7.6.3): all four are refused.
+    for (const std::string_view name : {"X-Forwarded-For", "Forwarded", "X-Real-IP", "Via"}) {
+        if (request.has_header(name)) {
+            return done(
+                Reply::error(403, "forbidden", "token requests through a proxy are refused"));
+        }
     }
     const auto ttl_text = request.header(kTtlHeader);
     unsigned ttl = 0;

@@ -11,10 +11,11 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "ssocred/private_dir.hpp"
+
 #include "serve/json_error.hpp"
 #include "serve/peer_identity.hpp"
 #include "serve/session.hpp"
-#include "store/atomic_file.hpp"
 
 namespace ssocred::serve {
 
@@ -118,21 +119,26 @@ class AcceptLoop final : public Listener,
         if (ctx_->draining) {
             error_code ignored;
             socket.close(ignored);
-        } else if (ctx_->connections.size() >= ctx_->limits.max_connections) {
-            reject_busy(socket.native_handle());
-            ctx_->metrics.count_request(EndpointKind::Other, 503);
-            error_code ignored;
-            socket.close(ignored);
         } else {
             admit(std::move(socket));
         }
         accept();
     }
 
+    void refuse_busy(Socket& socket) {
+        reject_busy(socket.native_handle());
+        ctx_->metrics.count_request(EndpointKind::Other, 503);
+        error_code ignored;
+        socket.close(ignored);
+    }
+
     void admit(Socket socket) {
+        const auto& limits = ctx_->limits;
         PeerInfo peer;
         peer.fd = socket.native_handle();
         if constexpr (std::is_same_v<Protocol, tcp>) {
+            const std::size_t live = ctx_->tcp_connections;
+            if (live >= limits.max_connections) return refuse_busy(socket);
             error_code e1, e2;
             peer.transport = Transport::Tcp;
             peer.remote = peer_;
@@ -140,8 +146,21 @@ class AcceptLoop final : public Listener,
             if (e2) return;  // already gone
             peer.loopback = is_loopback(peer.remote.address());
             peer.allowed = peer.loopback || any_contains(ctx_->allow, peer.remote.address());
+            if (live >= limits.max_other_uid_connections) {
+                // The shared part of the budget is used up: only our own user's loopback
+                // sockets get the rest. Looked up only now, so the common case costs nothing;
+                // kept for the IMDS check, which would ask the same.
+                if (peer.loopback) {
+                    const auto uid = tcp_peer_uid(peer.local, peer.remote);
+                    peer.tcp_uid = uid ? static_cast<long long>(*uid) : -1;
+                }
+                if (!peer.tcp_uid || *peer.tcp_uid != static_cast<long long>(ctx_->uid))
+                    return refuse_busy(socket);
+            }
             socket.set_option(tcp::no_delay(true), e1);
         } else {
+            if (ctx_->control_connections >= limits.max_control_connections)
+                return refuse_busy(socket);
             peer.transport = Transport::Control;
             const auto uid = unix_peer_uid(peer.fd);
             peer.allowed = uid && *uid == ctx_->uid;
@@ -236,7 +255,13 @@ Expected<std::shared_ptr<Listener>> make_unix_listener(const std::shared_ptr<Ser
         return Error::make(ErrorCode::Invalid, "the socket path " + path.string() +
                                                    " is too long: choose a shorter --socket");
     }
-    if (auto st = ensure_private_dir(path.parent_path()); !st) return st.error();
+    // Every directory on the way is checked, not only the last (a squatted
+    // /tmp/ssocred-<uid> would let another user swap the socket's directory later), and
+    // what is missing is created 0700.
+    if (auto st = prepare_private_dir(path.parent_path()); !st) {
+        return Error::make(st.error().code, "cannot use the control socket " + path.string() +
+                                                ": " + st.error().message);
+    }
     error_code ec;
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0) {

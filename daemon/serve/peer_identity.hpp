@@ -1,25 +1,11 @@
-// Who is at the other end of a connection, as the kernel knows it.
-//
-// Unix sockets: SO_PEERCRED (getpeereid on macOS). Loopback TCP on Linux: the peer's
-// socket is in our own network namespace, so NETLINK_SOCK_DIAG can look it up by its
-// 4-tuple and report its owner's uid (what `ss -e` shows), without privileges.
+// The serving plane's names for the peer lookups in ssocred/peer_identity.hpp.
 #pragma once
 
-#include <sys/types.h>
-
-#include <boost/asio/ip/tcp.hpp>
-
-#include "ssocred/expected.hpp"
+#include "ssocred/peer_identity.hpp"
 
 namespace ssocred::serve {
 
-// The uid of the process that connected on unix socket `fd`.
-Expected<uid_t> unix_peer_uid(int fd);
-
-// The uid owning the TCP socket whose local end is `peer` and whose remote end is
-// `local` (i.e. the client side of our accepted connection). Linux only; elsewhere it
-// returns an Internal error, and callers fail closed.
-Expected<uid_t> tcp_peer_uid(const boost::asio::ip::tcp::endpoint& local,
-                             const boost::asio::ip::tcp::endpoint& peer);
+using ssocred::tcp_peer_uid;
+using ssocred::unix_peer_uid;
 
 }  // namespace ssocred::serve

@@ -12,6 +12,7 @@
 #include "serve/imds_handler.hpp"
 #include "serve/imds_tokens.hpp"
 #include "serve/metrics.hpp"
+#include "serve/peer.hpp"
 #include "serve/router.hpp"
 #include "serve/server_options.hpp"
 
@@ -52,6 +53,12 @@ struct ServerContext {
     Router router;
     bool draining = false;
     std::unordered_set<Connection*> connections;  // each session registers for its lifetime
+    // Live sessions by transport (the budgets of ServerLimits), kept with `connections`.
+    std::size_t tcp_connections = 0;
+    std::size_t control_connections = 0;
+    std::size_t& open_count(Transport t) noexcept {
+        return t == Transport::Control ? control_connections : tcp_connections;
+    }
 };
 
 }  // namespace ssocred::serve

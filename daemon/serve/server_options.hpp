@@ -19,7 +19,15 @@ struct ServerLimits {
     std::chrono::milliseconds header_timeout{10'000};  // first byte to end of request
     std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
     std::chrono::milliseconds write_timeout{10'000};
-    std::size_t max_connections = 16384;  // beyond: accept, answer 503, close
+    // Connection budgets; beyond one: accept, answer 503, close. The control socket has
+    // its own, so that idle TCP connections (anyone on the machine can open them) never
+    // shut the CLI out. On TCP, once `max_other_uid_connections` are open, a new connection
+    // is admitted only when its peer is a loopback socket of the daemon's own uid (socket
+    // diagnostics, looked up only then): other users and --allow-cidr peers together hold
+    // at most that many, and the rest of max_connections stays for the user's own SDKs.
+    std::size_t max_connections = 16384;           // TCP
+    std::size_t max_other_uid_connections = 8192;  // TCP, from peers not of our uid
+    std::size_t max_control_connections = 512;     // control socket
     std::size_t max_imds_tokens = 4096;
 };
 

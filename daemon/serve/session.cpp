@@ -65,10 +65,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
           timer_(socket_.get_executor()),
           buffer_(ctx_->limits.max_header_bytes + body_limit() + 16 * 1024) {}
 
-    ~Session() override { ctx_->connections.erase(this); }
+    ~Session() override {
+        if (ctx_->connections.erase(this) != 0) --ctx_->open_count(peer_.transport);
+    }
 
     void start() {
-        ctx_->connections.insert(this);
+        if (ctx_->connections.insert(this).second) ++ctx_->open_count(peer_.transport);
         // A client usually sends its request right behind the handshake: when its bytes are
         // already here, parse now (header timeout from now, as after a readiness wait)
         // instead of going once round the event loop to be told so.
@@ -178,6 +180,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
             request_.headers.emplace_back(field.name_string(), field.value());
         request_.body = m.body();
         request_.version = m.version();
+        if (const auto defect = framing_defect(request_)) {
+            return fail(defect->status, defect->code, defect->message);
+        }
         keep_alive_ = m.keep_alive();
         head_only_ = request_.method == "HEAD";
         state_ = State::Busy;

@@ -1,13 +1,15 @@
 #include "sso/pkce_login.hpp"
 
-#include <thread>
+#include <mutex>
+#include <string_view>
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include "ssocred/crypto.hpp"
 
 #include "sso/pkce.hpp"
+#include "sso/redirect_listener.hpp"
+#include "sso/url.hpp"
 
 namespace ssocred::sso {
 namespace {
@@ -29,69 +31,53 @@ struct Callback {
     std::string error;
 };
 
-// Owns the listener thread; stops and joins it on destruction.
-class RedirectListener {
-  public:
-    RedirectListener(const std::string& state, Callback& cb, LoginTask& task) {
-        server_.set_keep_alive_max_count(1);
-        server_.set_read_timeout(10, 0);
-        server_.Get("/oauth/callback", [&cb, &task, state](const httplib::Request& req,
-                                                           httplib::Response& res) {
-            res.set_header("Cache-Control", "no-store");
-            res.set_header("Referrer-Policy", "no-referrer");
-            const std::string got_state = req.get_param_value("state");
-            if (!crypto::constant_time_equals(got_state, state)) {
-                spdlog::warn("login redirect with a wrong or missing state ignored");
-                res.status = 400;
-                res.set_content(kFailedPage, "text/html; charset=utf-8");
-                return;
-            }
-            {
-                std::lock_guard lock(cb.mu);
-                if (cb.done) {
-                    res.set_content(kDonePage, "text/html; charset=utf-8");
-                    return;
-                }
-                if (req.has_param("error")) {
-                    cb.error = req.get_param_value("error").substr(0, 100);
-                    const std::string desc =
-                        req.get_param_value("error_description").substr(0, 200);
-                    if (!desc.empty()) cb.error += ": " + desc;
-                    res.set_content(kFailedPage, "text/html; charset=utf-8");
-                } else if (req.has_param("code") && !req.get_param_value("code").empty()) {
-                    cb.code = Secret(req.get_param_value("code"));
-                    res.set_content(kDonePage, "text/html; charset=utf-8");
-                } else {
-                    res.status = 400;
-                    res.set_content(kFailedPage, "text/html; charset=utf-8");
-                    return;
-                }
-                cb.done = true;
-            }
-            task.notify();
-        });
-        port_ = server_.bind_to_any_port("127.0.0.1");
-        if (port_ <= 0) return;
-        thread_ = std::thread([this] { server_.listen_after_bind(); });
-        // stop() before listen starts would be lost; wait until the loop runs.
-        for (int i = 0; i < 200 && !server_.is_running(); ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+// The query parameter `name` of `target` ("/path?a=1&b=2"), decoded; empty when absent.
+std::string query_param(std::string_view target, std::string_view name, bool* present = nullptr) {
+    const auto q = target.find('?');
+    std::string_view rest = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+    while (!rest.empty()) {
+        const auto amp = rest.find('&');
+        const std::string_view pair = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+        const auto eq = pair.find('=');
+        if (percent_decode(pair.substr(0, eq)) != name) continue;
+        if (present != nullptr) *present = true;
+        return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+    }
+    if (present != nullptr) *present = false;
+    return {};
+}
+
+// The redirect: `GET /oauth/callback?code=...&state=...` (or `error=...`), from our own
+// user's browser (RedirectListener refuses every other uid before reading a byte).
+RedirectReply on_redirect(std::string_view method, std::string_view target,
+                          const std::string& state, Callback& cb, LoginTask& task) {
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (method != "GET" || path != "/oauth/callback") return {404, "not found"};
+    if (!crypto::constant_time_equals(query_param(target, "state"), state)) {
+        spdlog::warn("login redirect with a wrong or missing state ignored");
+        return {400, kFailedPage};
+    }
+    {
+        std::lock_guard lock(cb.mu);
+        if (cb.done) return {200, kDonePage};
+        bool has_error = false;
+        const std::string error = query_param(target, "error", &has_error);
+        const std::string code = query_param(target, "code");
+        if (has_error) {
+            cb.error = error.substr(0, 100);
+            const std::string desc = query_param(target, "error_description").substr(0, 200);
+            if (!desc.empty()) cb.error += ": " + desc;
+        } else if (!code.empty()) {
+            cb.code = Secret(code);
+        } else {
+            return {400, kFailedPage};
         }
+        cb.done = true;
     }
-    ~RedirectListener() {
-        server_.stop();
-        if (thread_.joinable()) thread_.join();
-    }
-    RedirectListener(const RedirectListener&) = delete;
-    RedirectListener& operator=(const RedirectListener&) = delete;
-
-    int port() const { return port_; }
-
-  private:
-    httplib::Server server_;
-    int port_ = -1;
-    std::thread thread_;
-};
+    task.notify();
+    return {200, cb.error.empty() ? kDonePage : kFailedPage};
+}
 
 Expected<ClientRegistration> auth_code_registration(LoginContext& ctx,
                                                     const std::vector<std::string>& scopes) {
@@ -110,7 +96,8 @@ Expected<ClientRegistration> auth_code_registration(LoginContext& ctx,
 
 }  // namespace
 
-Expected<LoginOutcome> run_pkce_login(LoginContext& ctx, const PkceOptions& options) {
+Expected<LoginOutcome> run_pkce_login(LoginContext& ctx, const PkceOptions& options,
+                                      const RedirectListenerOptions& listener_options) {
     const std::vector<std::string> scopes =
         ctx.scopes.empty() ? std::vector<std::string>{"sso:account:access"} : ctx.scopes;
     auto reg = auth_code_registration(ctx, scopes);
@@ -119,19 +106,25 @@ Expected<LoginOutcome> run_pkce_login(LoginContext& ctx, const PkceOptions& opti
     const Secret verifier = make_code_verifier();
     const std::string state = crypto::random_uuid4();
     Callback cb;
-    RedirectListener listener(state, cb, ctx.task);
-    if (listener.port() <= 0) {
+    auto listener = RedirectListener::open(
+        [&cb, &task = ctx.task, state](std::string_view method, std::string_view target) {
+            return on_redirect(method, target, state, cb, task);
+        },
+        listener_options);
+    if (!listener) {
         return Error::make(ErrorCode::Io,
-                           "could not open the login redirect listener on 127.0.0.1");
+                           "could not open the login redirect listener on "
+                           "127.0.0.1: " +
+                               listener.error().message);
     }
-    const std::string redirect_uri =
-        "http://127.0.0.1:" + std::to_string(listener.port()) + "/oauth/callback";
+    const int port = (*listener)->port();
+    const std::string redirect_uri = "http://127.0.0.1:" + std::to_string(port) + "/oauth/callback";
     const std::string url =
         build_authorize_url(ctx.oidc.authorize_origin(), reg->client_id, redirect_uri, state,
                             scopes, code_challenge_s256(verifier));
     ctx.task.set_prompt(url, "", ctx.clock.now() + options.overall_timeout);
     spdlog::info("login for {}: waiting for the browser redirect on 127.0.0.1:{}", ctx.session_id,
-                 listener.port());
+                 port);
 
     const auto deadline = std::chrono::steady_clock::now() + options.overall_timeout;
     const bool got = ctx.task.wait_until(deadline, [&] {

@@ -33,6 +33,8 @@ class FakeDaemon : public ::testing::Test {
         dir_ = std::filesystem::path(::testing::TempDir()) /
                ("ssocred-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
         std::filesystem::create_directories(dir_);
+        // The CLI talks only to a socket in a private directory (as the daemon makes it).
+        std::filesystem::permissions(dir_, std::filesystem::perms::owner_all);
         socket_ = (dir_ / "control.sock").string();
         log_ = (dir_ / "requests.log").string();
 

@@ -163,6 +163,31 @@ TEST_F(ServeTest, ScopedTokens) {
     EXPECT_EQ(dead->status, 401);
 }
 
+// A scoped token's holder gets the same 403 (same body) for a profile that does not exist,
+// a malformed name and another role's profile: no oracle for which profile names exist.
+// The main token still tells them apart (404 for an unknown profile).
+TEST_F(ServeTest, ScopedTokenCannotProbeProfileNames) {
+    auto minted = tokens->mint(role("222222222222", "Ops"), std::nullopt, false, "");
+    ASSERT_TRUE(minted);
+    const std::string scoped = minted->token.reveal();
+    start();
+    std::optional<std::string> first_body;
+    for (const char* path : {"/v1/profiles/dev/credentials", "/v1/profiles/no-such/credentials",
+                             "/v1/profiles/bad%zz/credentials"}) {
+        auto r = request(get(path, auth(scoped)));
+        ASSERT_TRUE(r) << path;
+        expect_json_error(*r, 403, "forbidden");
+        if (!first_body) first_body = r->body;
+        EXPECT_EQ(r->body, *first_body) << path;
+    }
+    auto own = request(get("/v1/profiles/ops/credentials", auth(scoped)));
+    ASSERT_TRUE(own);
+    EXPECT_EQ(own->status, 200);
+    auto unknown = request(get("/v1/profiles/no-such/credentials", auth(token())));
+    ASSERT_TRUE(unknown);
+    EXPECT_EQ(unknown->status, 404);
+}
+
 TEST_F(ServeTest, NoCorsHeadersEver) {
     start();
     auto r = request(get("/v1/credentials", auth(token())));

@@ -1,6 +1,9 @@
 // HTTP behaviour shared by every endpoint: limits, timeouts, keep-alive, pipelining, browser
 // defence, many connections, draining.
+#include <pwd.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +39,58 @@ TEST_F(ServeTest, MalformedRequestIs400) {
         EXPECT_EQ(r->status, 400) << raw;
         EXPECT_FALSE(nlohmann::json::parse(r->body, nullptr, false).is_discarded());
     }
+}
+
+// RFC 9112: Host exactly once in HTTP/1.1 (at most once in 1.0); a Transfer-Encoding whose
+// final coding is not chunked (or chunked twice) is 400, an unknown coding 501. The
+// connection closes after the refusal, so a body read as "the next request" never runs.
+TEST_F(ServeTest, HostAndTransferEncodingFraming) {
+    start();
+    const std::string a = auth_header(token());
+    const std::string no_host = "GET /v1/credentials HTTP/1.1\r\n" + a + "\r\n";
+    const std::string two_hosts =
+        "GET /v1/credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil\r\n" + a + "\r\n";
+    const std::string two_hosts_10 =
+        "GET /v1/credentials HTTP/1.0\r\nHost: 127.0.0.1\r\nhost: evil\r\n" + a + "\r\n";
+    const std::pair<std::string, int> cases[] = {
+        {no_host, 400},
+        {two_hosts, 400},
+        {two_hosts_10, 400},
+        {get("/v1/credentials", a + "Transfer-Encoding: chunked, gzip\r\n"), 400},
+        {get("/v1/credentials", a + "Transfer-Encoding: identity\r\n"), 400},
+        {get("/v1/credentials", a + "Transfer-Encoding: gzip\r\n"), 400},
+        {get("/v1/credentials", a + "Transfer-Encoding: chunked, chunked\r\n"), 400},
+        {get("/v1/credentials",
+             a + "Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n"),
+         400},
+        {get("/v1/credentials", a + "Transfer-Encoding: gzip, chunked\r\n") + "0\r\n\r\n", 501},
+        {get("/v1/credentials",
+             a + "Transfer-Encoding: identity\r\nTransfer-Encoding: chunked\r\n") +
+             "0\r\n\r\n",
+         501},
+    };
+    for (const auto& [raw, status] : cases) {
+        Conn c = Conn::tcp(port);
+        // A smuggled second request behind the first must never be answered.
+        c.send(raw + get("/v1/credentials", a));
+        auto r = c.read();
+        ASSERT_TRUE(r) << raw;
+        EXPECT_EQ(r->status, status) << raw;
+        EXPECT_EQ(r->header("connection"), "close") << raw;
+        EXPECT_FALSE(nlohmann::json::parse(r->body, nullptr, false).is_discarded());
+        EXPECT_FALSE(c.read(false, 1500)) << raw;
+    }
+    // Still fine: one Host; HTTP/1.0 without Host; a plain chunked body on the control socket.
+    auto ok11 = request(get("/v1/credentials", a));
+    ASSERT_TRUE(ok11);
+    EXPECT_EQ(ok11->status, 200);
+    auto ok10 = request("GET /v1/credentials HTTP/1.0\r\n" + a + "\r\n");
+    ASSERT_TRUE(ok10);
+    EXPECT_EQ(ok10->status, 200);
+    auto chunked =
+        control(get("/v1/x", "Transfer-Encoding: chunked\r\n", "POST") + "2\r\n{}\r\n0\r\n\r\n");
+    ASSERT_TRUE(chunked);
+    EXPECT_EQ(chunked->status, 200);
 }
 
 TEST_F(ServeTest, BodyOnHttpEndpointIs413) {
@@ -186,6 +241,94 @@ TEST_F(ServeTest, ConnectionLimitAnswers503) {
         if (!served) std::this_thread::sleep_for(20ms);
     }
     EXPECT_TRUE(served);
+}
+
+// Idle TCP connections (anyone on the machine can open them) used to fill the one shared
+// budget and make the control socket answer 503: it has its own now.
+TEST_F(ServeTest, ControlSocketHasItsOwnBudget) {
+    options.limits.max_connections = 2;
+    options.limits.max_control_connections = 2;
+    start();
+    std::vector<Conn> tcp_held;
+    for (int i = 0; i < 2; ++i) {
+        tcp_held.push_back(Conn::tcp(port));
+        tcp_held.back().send(get("/v1/credentials", auth_header(token())));
+        ASSERT_TRUE(tcp_held.back().read());
+    }
+    auto tcp_extra = Conn::tcp(port).read();
+    ASSERT_TRUE(tcp_extra);
+    EXPECT_EQ(tcp_extra->status, 503);
+    auto c = control(get("/v1/status"));  // TCP full: the control socket still answers
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->status, 200);
+
+    std::vector<Conn> control_held;
+    for (int i = 0; i < 2; ++i) {
+        control_held.push_back(Conn::unix_socket(options.socket_path));
+        control_held.back().send(get("/v1/status"));
+        ASSERT_TRUE(control_held.back().read());
+    }
+    auto control_extra = Conn::unix_socket(options.socket_path).read();
+    ASSERT_TRUE(control_extra);
+    EXPECT_EQ(control_extra->status, 503);
+    tcp_held.clear();  // and the control socket's use leaves TCP's budget alone
+    bool served = false;
+    for (int i = 0; i < 50 && !served; ++i) {
+        auto again = request(get("/v1/credentials", auth_header(token())));
+        served = again && again->status == 200;
+        if (!served) std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_TRUE(served);
+}
+
+// Per-uid accounting on TCP: once other users hold the shared part of the budget, their
+// next connection gets 503 while the daemon's own user is still served. Needs root (a
+// child process becomes `nobody` to hold the connections).
+TEST_F(ServeTest, OtherUsersCannotTakeTheWholeTcpBudget) {
+    const passwd* nobody = ::getpwnam("nobody");
+    if (::geteuid() != 0 || nobody == nullptr) GTEST_SKIP() << "needs root and a user nobody";
+    options.limits.max_connections = 6;
+    options.limits.max_other_uid_connections = 3;
+    start();
+    int ready[2];
+    int release[2];
+    ASSERT_EQ(::pipe(ready), 0);
+    ASSERT_EQ(::pipe(release), 0);
+    const uid_t other = nobody->pw_uid;
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        // As nobody: hold 3 connections (the shared part), then try a 4th and report its
+        // first response byte ('5' of 503, or 0 when nothing came), then wait.
+        if (::setresgid(nobody->pw_gid, nobody->pw_gid, nobody->pw_gid) != 0 ||
+            ::setresuid(other, other, other) != 0)
+            ::_exit(2);
+        std::vector<Conn> held;
+        for (int i = 0; i < 3; ++i) held.push_back(Conn::tcp(port));
+        for (auto& h : held) h.send(get("/latest/meta-data/"));
+        for (auto& h : held) (void)h.read(false, 3000);  // admitted (answered 403 or 401)
+        auto extra = Conn::tcp(port).read(false, 3000);
+        const char status = extra ? static_cast<char>('0' + extra->status / 100) : '0';
+        (void)!::write(ready[1], &status, 1);
+        char b;
+        (void)!::read(release[0], &b, 1);
+        ::_exit(0);
+    }
+    ::close(ready[1]);
+    ::close(release[0]);
+    char other_status = 0;
+    ASSERT_EQ(::read(ready[0], &other_status, 1), 1);
+    EXPECT_EQ(other_status, '5');  // the fourth foreign connection: 503
+    // Our own user: served, while the other user's connections are still open.
+    auto own = request(get("/v1/credentials", auth_header(token())));
+    ASSERT_TRUE(own);
+    EXPECT_EQ(own->status, 200);
+    (void)!::write(release[1], "x", 1);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ::close(ready[0]);
+    ::close(release[1]);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 TEST_F(ServeTest, StopDrainsAndRemovesSocket) {

@@ -50,6 +50,22 @@ TEST_F(ServeTest, ImdsTokenPutRejections) {
     EXPECT_EQ(version->status, 403);
 }
 
+// Every header by which a proxy says it relays for someone else refuses a token, as
+// X-Forwarded-For always did; the names match case-insensitively.
+TEST_F(ServeTest, ImdsTokenPutThroughAProxyIsRefused) {
+    start();
+    for (const char* h :
+         {"Forwarded: for=10.0.0.1", "forwarded: for=\"[::1]\"", "X-Real-IP: 10.0.0.1",
+          "x-real-ip: 127.0.0.1", "Via: 1.1 squid", "VIA: HTTP/1.1 proxy.example"}) {
+        auto r = request(get("/latest/api/token", ttl("60") + h + "\r\n", "PUT"));
+        ASSERT_TRUE(r) << h;
+        EXPECT_EQ(r->status, 403) << h;
+    }
+    auto plain = request(get("/latest/api/token", ttl("60"), "PUT"));
+    ASSERT_TRUE(plain);
+    EXPECT_EQ(plain->status, 200);
+}
+
 TEST_F(ServeTest, ImdsGetNeedsToken) {
     start();
     auto r = request(get("/latest/meta-data/iam/security-credentials/"));

@@ -1,4 +1,5 @@
 // EndpointTokens: the main token file, scoped tokens, persistence (hashes only), files.
+#include <limits>
 #include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
@@ -146,6 +147,25 @@ TEST_F(TokensTest, ScopedExpiry) {
     EXPECT_TRUE(t->list().empty());
     EXPECT_FALSE(t->mint(role("1", "R"), 0s, false, ""));
     EXPECT_FALSE(t->mint(role("", "R"), std::nullopt, false, ""));
+}
+
+// A ttl near INT64_MAX made created_at + ttl overflow (undefined behaviour); anything beyond
+// the cap is refused as invalid (400 from the control API), the cap itself is accepted.
+TEST_F(TokensTest, TtlBeyondTheCapIsRefused) {
+    auto t = open();
+    for (const auto ttl : {Seconds(std::numeric_limits<Seconds::rep>::max()),
+                           Seconds(std::numeric_limits<Seconds::rep>::max() / 1'000'000'000),
+                           EndpointTokens::kMaxTtl + 1s}) {
+        auto m = t->mint(role("1", "R"), ttl, false, "");
+        ASSERT_FALSE(m) << ttl.count();
+        EXPECT_EQ(m.error().code, ErrorCode::Invalid);
+    }
+    EXPECT_TRUE(t->list().empty());
+    auto capped = t->mint(role("1", "R"), EndpointTokens::kMaxTtl, false, "");
+    ASSERT_TRUE(capped);
+    ASSERT_TRUE(capped->info.expires_at);
+    EXPECT_GT(*capped->info.expires_at, clock.now());
+    EXPECT_TRUE(t->authenticate(capped->token.reveal()));
 }
 
 TEST_F(TokensTest, FileTokensAndRotation) {

@@ -1,4 +1,4 @@
-#include "serve/peer_identity.hpp"
+#include "ssocred/peer_identity.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -13,9 +13,7 @@
 #include <netinet/tcp.h>
 #endif
 
-#include "serve/cidr.hpp"
-
-namespace ssocred::serve {
+namespace ssocred {
 
 Expected<uid_t> unix_peer_uid(int fd) {
 #ifdef __linux__
@@ -47,6 +45,14 @@ struct Fd {
         if (fd >= 0) ::close(fd);
     }
 };
+
+// A v4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4 address it stands for.
+boost::asio::ip::address unmap(const boost::asio::ip::address& a) {
+    if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+        return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a.to_v6());
+    }
+    return a;
+}
 
 void fill_addr(const boost::asio::ip::address& a, __be32 out[4]) {
     std::memset(out, 0, 4 * sizeof(__be32));
@@ -134,4 +140,4 @@ Expected<uid_t> tcp_peer_uid(const boost::asio::ip::tcp::endpoint& local,
 #endif
 }
 
-}  // namespace ssocred::serve
+}  // namespace ssocred
