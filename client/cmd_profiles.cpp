@@ -2,6 +2,7 @@
 // reaches (GET /v1/accounts), written into a marked block of the AWS config file. The text
 // work is profile_sync.cpp; the file replace is config_file_writer.cpp.
 #include <algorithm>
+#include <chrono>
 #include <ostream>
 
 #include "ssocred/paths.hpp"

@@ -1,6 +1,7 @@
 #include "line_diff.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <vector>
 
 namespace ssocred::cli {
