@@ -11,8 +11,9 @@ import subprocess
 import sys
 import time
 import unittest
+import urllib.parse
 
-from daemon_harness import Daemon
+from daemon_harness import Daemon, http_request
 from ssocred_testlib import Emulator, free_tmpdir, wait_until
 
 BEGIN = "# >>> ssocred profiles sync: sso-session demo >>>"
@@ -153,6 +154,15 @@ class ProfilesSync(unittest.TestCase):
         _, active = daemon.control("GET", "/v1/active")
         self.assertEqual(active["active"]["account_id"], "100000000002")
         self.assertEqual(active["active"]["role_name"], "Admin")
+        # A name with '/' (the default template) also works where it goes into a URI path.
+        env = json.loads(daemon.cli("env", "--profile", "Account-000/ReadOnly", "--json",
+                                    check=True).stdout)["set"]
+        uri = urllib.parse.urlsplit(env["AWS_CONTAINER_CREDENTIALS_FULL_URI"])
+        self.assertIn("Account-000%2FReadOnly", uri.path)
+        status, _, body = http_request(uri.hostname, uri.port, "GET", uri.path, headers={
+            "Authorization": env["AWS_CONTAINER_AUTHORIZATION_TOKEN"]})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body)["AccountId"], "100000000000")
 
         # A second run with nothing new writes nothing and says so.
         ino = os.stat(config).st_ino
