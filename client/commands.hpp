@@ -19,6 +19,7 @@ int cmd_login(Context&, const Args&);
 int cmd_logout(Context&, const Args&);
 int cmd_list(Context&, const Args&);
 int cmd_use(Context&, const Args&);
+int cmd_profiles(Context&, const Args&);
 int cmd_status(Context&, const Args&);
 int cmd_env(Context&, const Args&);
 int cmd_tokens(Context&, const Args&);

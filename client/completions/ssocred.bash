@@ -27,7 +27,7 @@ _ssocred() {
         --shell) COMPREPLY=($(compgen -W "sh bash zsh fish powershell pwsh" -- "$cur")); return ;;
     esac
     if [ -z "$cmd" ]; then
-        COMPREPLY=($(compgen -W "login logout list use status env tokens exec credential-process container-setup doctor completion help --socket --json --no-color --version --help" -- "$cur"))
+        COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec credential-process container-setup doctor completion help --socket --json --no-color --version --help" -- "$cur"))
         return
     fi
     case "$cmd" in
@@ -35,6 +35,7 @@ _ssocred() {
         logout) flags="--sso-session --all --json --help" ;;
         list) flags="--sso-session --refresh --json --help" ;;
         use) flags="--sso-session --pick --json --help" ;;
+        profiles) flags="--sso-session --template --region --prune --dry-run --json --help" ;;
         status) flags="--json --help" ;;
         env) flags="--imds --profile --container --token-file --shell --json --help" ;;
         tokens) flags="--json --help" ;;
@@ -51,9 +52,10 @@ _ssocred() {
     fi
     case "$cmd" in
         use) COMPREPLY=($(compgen -W "$(_ssocred_profiles)" -- "$cur")) ;;
-        help) COMPREPLY=($(compgen -W "login logout list use status env tokens exec credential-process container-setup doctor completion help" -- "$cur")) ;;
+        help) COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec credential-process container-setup doctor completion help" -- "$cur")) ;;
         completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
         tokens) COMPREPLY=($(compgen -W "list revoke" -- "$cur")) ;;
+        profiles) COMPREPLY=($(compgen -W "sync" -- "$cur")) ;;
         exec) COMPREPLY=($(compgen -c -- "$cur")) ;;
     esac
 }
