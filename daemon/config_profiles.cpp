@@ -61,7 +61,14 @@ std::optional<std::string> ConfigProfiles::profile_region(std::string_view profi
     return it->second.region;
 }
 
-std::optional<std::string> ConfigProfiles::sso_region(std::string_view session) const {
+std::string ConfigProfiles::root_session(const std::string& session) const {
+    if (!config::is_chained_session(session)) return session;
+    auto resolved = config::resolve_profile(config_, config::chained_profile_name(session));
+    return resolved ? resolved->session_id : session;
+}
+
+std::optional<std::string> ConfigProfiles::sso_region(std::string_view raw_session) const {
+    const std::string session = root_session(std::string(raw_session));
     for (const auto& [id, region] : session_regions_)
         if (session.empty() || id == session) return region;
     return std::nullopt;

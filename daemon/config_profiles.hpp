@@ -60,6 +60,7 @@ class ConfigProfiles final : public ProfileResolver {
     Expected<RoleRef> resolve(std::string_view profile) const override;
     std::optional<std::string> profile_region(std::string_view profile) const override;
     std::optional<std::string> sso_region(std::string_view session) const override;
+    std::string root_session(const std::string& session) const override;
 
     // A profile that names exactly this role (for display), if any.
     std::optional<std::string> profile_for(const RoleRef& role) const;

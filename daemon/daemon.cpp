@@ -35,6 +35,7 @@
 #include "store/secret_store.hpp"
 #include "store/session_store.hpp"
 #include "store/synced_session_store.hpp"
+#include "sts/chain_fetcher.hpp"
 
 namespace ssocred {
 namespace asio = boost::asio;
@@ -71,6 +72,7 @@ struct Daemon::Parts {
     std::unique_ptr<sso::TokenPersistence> persistence;
     std::unique_ptr<sso::SessionManager> sessions;
     std::unique_ptr<serve::EndpointTokens> tokens;
+    std::unique_ptr<sts::ChainFetcher> chain;
     std::unique_ptr<CredentialEngine> engine;
     serve::Metrics metrics;
     std::unique_ptr<ControlApi> control_api;
@@ -152,10 +154,15 @@ int Daemon::run() {
     }
     p.tokens = std::move(*tokens);
 
+    // Chained profiles (role_arn + source_profile) go through STS; SSO roles straight to
+    // the SessionManager.
+    p.chain = std::make_unique<sts::ChainFetcher>(*p.sessions, clock);
+    p.chain->set_config(p.profiles.config());
     p.engine = std::make_unique<CredentialEngine>(p.loop.get_executor(), p.upstream.get_executor(),
-                                                  *p.sessions, clock, EngineOptions{}, p.profiles,
+                                                  *p.chain, clock, EngineOptions{}, p.profiles,
                                                   options_.state_dir);
-    if (auto active = p.engine->active_role()) p.sessions->set_default_session(active->session);
+    if (auto active = p.engine->active_role())
+        p.sessions->set_default_session(p.profiles.root_session(active->session));
 
     p.control_api = std::make_unique<ControlApi>(
         ControlContext{p.loop.get_executor(), p.control.get_executor(), *p.sessions, *p.engine,
@@ -279,6 +286,7 @@ int Daemon::run() {
                 return;
             }
             p.profiles.replace(std::move(*fresh), now);
+            p.chain->set_config(p.profiles.config());
             if (auto w =
                     p.sessions->reload_config(p.profiles.config(), env_or_empty("AWS_PROFILE"));
                 !w)

@@ -1,6 +1,9 @@
 #include "config/aws_config.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <optional>
 #include <set>
 
 #include "config/ini_parser.hpp"
@@ -32,6 +35,14 @@ ProfileConfig make_profile(const std::string& name, const IniSection& s) {
     p.services = get(s, "services");
     p.endpoint_url = get(s, "endpoint_url");
     p.ignore_configured_endpoint_urls = is_true(get(s, "ignore_configured_endpoint_urls"));
+    p.role_arn = get(s, "role_arn");
+    p.source_profile = get(s, "source_profile");
+    p.role_session_name = get(s, "role_session_name");
+    p.external_id = get(s, "external_id");
+    p.duration_seconds = get(s, "duration_seconds");
+    p.credential_source = get(s, "credential_source");
+    p.mfa_serial = get(s, "mfa_serial");
+    p.web_identity_token_file = get(s, "web_identity_token_file");
     return p;
 }
 
@@ -49,6 +60,14 @@ void merge_profile(ProfileConfig& p, const IniSection& s) {
     take(p.region, n.region, "region");
     take(p.services, n.services, "services");
     take(p.endpoint_url, n.endpoint_url, "endpoint_url");
+    take(p.role_arn, n.role_arn, "role_arn");
+    take(p.source_profile, n.source_profile, "source_profile");
+    take(p.role_session_name, n.role_session_name, "role_session_name");
+    take(p.external_id, n.external_id, "external_id");
+    take(p.duration_seconds, n.duration_seconds, "duration_seconds");
+    take(p.credential_source, n.credential_source, "credential_source");
+    take(p.mfa_serial, n.mfa_serial, "mfa_serial");
+    take(p.web_identity_token_file, n.web_identity_token_file, "web_identity_token_file");
     if (s.values.contains("ignore_configured_endpoint_urls")) {
         p.ignore_configured_endpoint_urls = n.ignore_configured_endpoint_urls;
     }
@@ -177,13 +196,107 @@ SsoSessionList list_sso_sessions(const AwsConfig& config, std::string_view aws_p
     return out;
 }
 
-Expected<ResolvedProfile> resolve_profile(const AwsConfig& config, std::string_view profile) {
-    const auto it = config.profiles.find(std::string(profile));
-    if (it == config.profiles.end()) {
-        return Error::make(ErrorCode::NotFound,
-                           "profile '" + std::string(profile) + "' is not in the AWS config file");
+namespace {
+
+// The keys of other credential providers, refused by name (never "has no SSO role").
+std::optional<Error> refused_key(const ProfileConfig& p) {
+    const std::string where = "profile '" + p.name + "'";
+    if (!p.web_identity_token_file.empty()) {
+        return Error::make(ErrorCode::Invalid,
+                           where +
+                               " uses web_identity_token_file (web identity federation), "
+                               "which ssocred does not support; ssocred serves SSO roles "
+                               "and roles chained from them with role_arn + source_profile");
     }
-    const ProfileConfig& p = it->second;
+    if (!p.credential_source.empty()) {
+        return Error::make(ErrorCode::Invalid,
+                           where +
+                               " uses credential_source, which ssocred does not support; "
+                               "name an SSO profile with source_profile instead");
+    }
+    if (!p.mfa_serial.empty()) {
+        return Error::make(ErrorCode::Invalid,
+                           where +
+                               " sets mfa_serial, which ssocred does not support: it "
+                               "cannot prompt for MFA codes");
+    }
+    return std::nullopt;
+}
+
+bool role_name_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("+=,.@_-").find(c) != std::string_view::npos;
+}
+
+// arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME -> the hop's account and role name.
+Status parse_role_arn(const ProfileConfig& p, AssumeRoleHop& hop) {
+    const Error bad = Error::make(
+        ErrorCode::Invalid, "profile '" + p.name + "' has role_arn '" + p.role_arn.substr(0, 200) +
+                                "', which is not an IAM role ARN "
+                                "(arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME)");
+    std::vector<std::string_view> parts;
+    std::string_view rest = p.role_arn;
+    for (int i = 0; i < 5; ++i) {
+        const auto colon = rest.find(':');
+        if (colon == std::string_view::npos) return bad;
+        parts.push_back(rest.substr(0, colon));
+        rest.remove_prefix(colon + 1);
+    }
+    if (parts[0] != "arn" || parts[1].empty() || parts[2] != "iam" || !parts[3].empty() ||
+        parts[4].size() != 12 ||
+        !std::all_of(parts[4].begin(), parts[4].end(),
+                     [](char c) { return c >= '0' && c <= '9'; }) ||
+        !rest.starts_with("role/")) {
+        return bad;
+    }
+    const std::string_view name = rest.substr(rest.rfind('/') + 1);
+    if (name.empty() || name.size() > 64 || !std::all_of(name.begin(), name.end(), role_name_char))
+        return bad;
+    hop.account_id = std::string(parts[4]);
+    hop.role_name = std::string(name);
+    return ok();
+}
+
+Expected<AssumeRoleHop> make_hop(const ProfileConfig& p) {
+    const std::string where = "profile '" + p.name + "'";
+    AssumeRoleHop hop;
+    hop.profile = p.name;
+    hop.role_arn = p.role_arn;
+    if (auto st = parse_role_arn(p, hop); !st) return std::move(st).error();
+    hop.external_id = p.external_id;
+    hop.role_session_name = p.role_session_name;
+    if (!hop.role_session_name.empty() &&
+        (hop.role_session_name.size() < 2 || hop.role_session_name.size() > 64 ||
+         !std::all_of(hop.role_session_name.begin(), hop.role_session_name.end(),
+                      role_name_char))) {
+        return Error::make(ErrorCode::Invalid,
+                           where +
+                               ": role_session_name must be 2 to 64 letters, digits or "
+                               "+=,.@_- characters");
+    }
+    if (!p.duration_seconds.empty()) {
+        int value = 0;
+        const auto* end = p.duration_seconds.data() + p.duration_seconds.size();
+        const auto [ptr, ec] = std::from_chars(p.duration_seconds.data(), end, value);
+        if (ec != std::errc{} || ptr != end || value < 900 || value > 43200) {
+            return Error::make(ErrorCode::Invalid,
+                               where +
+                                   ": duration_seconds must be a whole number of seconds "
+                                   "from 900 to 43200");
+        }
+        hop.duration_seconds = value;
+    }
+    if (p.source_profile.empty()) {
+        return Error::make(ErrorCode::Invalid,
+                           where +
+                               " has role_arn but no source_profile; ssocred chains roles "
+                               "from a source_profile that is an SSO profile (or another "
+                               "chained one)");
+    }
+    return hop;
+}
+
+Expected<ResolvedProfile> resolve_sso_profile(const AwsConfig& config, const ProfileConfig& p) {
     const std::string where = "profile '" + p.name + "'";
     if (p.sso_account_id.empty() && p.sso_role_name.empty()) {
         return Error::make(ErrorCode::NotFound,
@@ -233,12 +346,110 @@ Expected<ResolvedProfile> resolve_profile(const AwsConfig& config, std::string_v
     return r;
 }
 
+}  // namespace
+
+std::string chained_session(std::string_view profile) {
+    return "profile:" + std::string(profile);
+}
+
+bool is_chained_session(std::string_view session) {
+    return session.starts_with("profile:") && session.size() > 8;
+}
+
+std::string_view chained_profile_name(std::string_view session) {
+    return is_chained_session(session) ? session.substr(8) : std::string_view{};
+}
+
+Expected<RoleChain> resolve_role_chain(const AwsConfig& config, std::string_view profile) {
+    auto it = config.profiles.find(std::string(profile));
+    if (it == config.profiles.end()) {
+        return Error::make(ErrorCode::NotFound,
+                           "profile '" + std::string(profile) + "' is not in the AWS config file");
+    }
+    if (it->second.role_arn.empty()) {
+        return Error::make(ErrorCode::NotFound,
+                           "profile '" + std::string(profile) + "' has no role_arn");
+    }
+    RoleChain chain;
+    chain.profile = std::string(profile);
+    std::vector<std::string> path;
+    const ProfileConfig* p = &it->second;
+    for (;;) {
+        path.push_back(p->name);
+        if (auto refused = refused_key(*p)) return std::move(*refused);
+        if (p->role_arn.empty()) {
+            auto root = resolve_sso_profile(config, *p);
+            if (!root) {
+                Error e = std::move(root).error();
+                e.message = "profile '" + chain.profile + "' takes its credentials from '" +
+                            p->name + "' (source_profile), and " + e.message;
+                return e;
+            }
+            chain.source_profile = p->name;
+            chain.source = std::move(*root);
+            break;
+        }
+        auto hop = make_hop(*p);
+        if (!hop) return std::move(hop).error();
+        if (std::find(path.begin(), path.end(), p->source_profile) != path.end()) {
+            std::string cycle;
+            for (const auto& name : path) cycle += name + " -> ";
+            return Error::make(ErrorCode::Invalid, "profile '" + chain.profile +
+                                                       "': source_profile goes round in a cycle: " +
+                                                       cycle + p->source_profile);
+        }
+        const auto next = config.profiles.find(p->source_profile);
+        if (next == config.profiles.end()) {
+            return Error::make(ErrorCode::NotFound,
+                               "profile '" + p->name + "' names source_profile '" +
+                                   p->source_profile + "', which is not in the AWS config file");
+        }
+        chain.hops.push_back(std::move(*hop));
+        p = &next->second;
+    }
+    std::reverse(chain.hops.begin(), chain.hops.end());
+    chain.region = it->second.region.empty() ? chain.source.sso_region : it->second.region;
+    return chain;
+}
+
+Expected<ResolvedProfile> resolve_profile(const AwsConfig& config, std::string_view profile) {
+    const auto it = config.profiles.find(std::string(profile));
+    if (it == config.profiles.end()) {
+        return Error::make(ErrorCode::NotFound,
+                           "profile '" + std::string(profile) + "' is not in the AWS config file");
+    }
+    const ProfileConfig& p = it->second;
+    // botocore tries role_arn before SSO; the other providers' keys matter only to a profile
+    // that would otherwise have no SSO role.
+    const bool sso_role = !p.sso_account_id.empty() || !p.sso_role_name.empty();
+    if (!p.role_arn.empty() || !sso_role)
+        if (auto refused = refused_key(p)) return std::move(*refused);
+    if (p.role_arn.empty()) return resolve_sso_profile(config, p);
+
+    auto chain = resolve_role_chain(config, profile);
+    if (!chain) return std::move(chain).error();
+    ResolvedProfile r;
+    r.session_id = chain->source.session_id;
+    r.sso_region = chain->source.sso_region;
+    r.role.account_id = chain->hops.back().account_id;
+    r.role.role_name = chain->hops.back().role_name;
+    r.role.session = chained_session(p.name);
+    r.region = chain->region;
+    return r;
+}
+
 Expected<std::string> login_session_of(const AwsConfig& config, std::string_view profile) {
     const auto it = config.profiles.find(std::string(profile));
     if (it == config.profiles.end())
         return Error::make(ErrorCode::NotFound,
                            "profile '" + std::string(profile) + "' is not in the AWS config file");
     const ProfileConfig& p = it->second;
+    if (!p.role_arn.empty()) {
+        // A chained profile logs in to the session at the root of its source_profile chain.
+        auto chain = resolve_role_chain(config, profile);
+        if (!chain) return std::move(chain).error();
+        return chain->source.session_id;
+    }
     if (!p.sso_session.empty()) {
         if (!config.sso_sessions.contains(p.sso_session))
             return Error::make(ErrorCode::Invalid,

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,17 @@ struct ProfileConfig {
     std::string services;      // name of a [services NAME] section
     std::string endpoint_url;  // profile-level endpoint override
     bool ignore_configured_endpoint_urls = false;
+    // Role chaining (botocore's AssumeRoleProvider): role_arn assumed with the credentials
+    // of source_profile.
+    std::string role_arn;
+    std::string source_profile;
+    std::string role_session_name;
+    std::string external_id;
+    std::string duration_seconds;  // as written; checked by resolve_profile
+    // Read only to refuse them by name: ssocred serves SSO roles and chains from them.
+    std::string credential_source;
+    std::string mfa_serial;
+    std::string web_identity_token_file;
 };
 
 // [services NAME]: service key ("sso_oidc", "sso") -> its nested settings ("endpoint_url").
@@ -81,8 +93,12 @@ struct SsoSessionList {
 SsoSessionList list_sso_sessions(const AwsConfig& config, std::string_view aws_profile = {});
 
 struct ResolvedProfile {
+    // The SSO session whose login the profile needs (for a chained profile: the session of
+    // the SSO profile at the root of its source_profile chain).
     std::string session_id;
-    RoleRef role;        // role.session == session_id
+    // An SSO profile: role.session == session_id. A chained profile: the account and role
+    // name of its role_arn, and role.session == chained_session(profile name).
+    RoleRef role;
     std::string region;  // the profile's `region`, else the SSO region
     std::string sso_region;
 };
@@ -91,11 +107,49 @@ struct ResolvedProfile {
 // sso_session the [sso-session] must exist and a key set in both places must agree; without
 // it, sso_start_url and sso_region must be in the profile. NotFound for an unknown profile or
 // a profile without SSO settings; Invalid for a broken one.
+// A profile with role_arn is a chained profile (see resolve_role_chain): resolved when its
+// whole chain is. credential_source, mfa_serial and web_identity_token_file are refused with
+// a message that names the key.
 Expected<ResolvedProfile> resolve_profile(const AwsConfig& config, std::string_view profile);
 
 // The SSO session `ssocred login --profile P` logs in to, as `aws sso login --profile P`
 // picks it: the profile's `sso_session`, or its legacy `sso_start_url` (with `sso_region`).
 // No role is needed. NotFound for an unknown profile, Invalid for one that names no session.
 Expected<std::string> login_session_of(const AwsConfig& config, std::string_view profile);
+// --- role chaining -------------------------------------------------------------------------
+
+// The RoleRef::session of a chained profile's role: "profile:NAME". SSO session ids are
+// sso-session names or start URLs, so the marker never collides with one in practice; it
+// gives each chained profile its own cache entry (its own external_id, session name...).
+std::string chained_session(std::string_view profile);
+bool is_chained_session(std::string_view session);
+// The profile name of a chained session marker ("" if `session` is not one).
+std::string_view chained_profile_name(std::string_view session);
+
+// One AssumeRole of a chain.
+struct AssumeRoleHop {
+    std::string profile;  // the profile that names this role_arn
+    std::string role_arn;
+    std::string account_id;         // from role_arn
+    std::string role_name;          // from role_arn (its last path segment)
+    std::string role_session_name;  // empty: ssocred picks "ssocred-<epoch seconds>"
+    std::string external_id;
+    std::optional<int> duration_seconds;
+};
+
+struct RoleChain {
+    std::string profile;              // the chained profile asked for
+    std::string source_profile;       // the SSO profile at the root
+    ResolvedProfile source;           // ... resolved
+    std::vector<AssumeRoleHop> hops;  // root outwards: the last one is `profile`'s role
+    // Where STS is called and what signs for: as botocore, every hop uses the client settings
+    // of the profile asked for: its region (else the root's SSO region), its endpoints.
+    std::string region;
+};
+
+// Walks source_profile from `profile` down to an SSO profile. Invalid for a cycle, a missing
+// source_profile, a malformed role_arn or duration_seconds, or a refused key anywhere on the
+// way; NotFound when `profile` is not a chained profile or a source does not exist.
+Expected<RoleChain> resolve_role_chain(const AwsConfig& config, std::string_view profile);
 
 }  // namespace ssocred::config

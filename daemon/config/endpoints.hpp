@@ -37,4 +37,12 @@ Expected<ResolvedEndpoint> resolve_endpoint(SsoService service, const std::strin
 // The regional default, e.g. https://portal.sso.cn-north-1.amazonaws.com.cn.
 Expected<std::string> default_endpoint(SsoService service, const std::string& sso_region);
 
+// STS for a role chain, in the same order: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the
+// profile's [services] `sts` endpoint_url, the profile's endpoint_url, then the regional
+// endpoint https://sts.REGION.amazonaws.com (the SDKs' current default,
+// sts_regional_endpoints = regional, us-east-1 included).
+Expected<ResolvedEndpoint> resolve_sts_endpoint(const std::string& region, const AwsConfig& config,
+                                                const ProfileConfig* profile,
+                                                const EnvLookup& env = process_env);
+
 }  // namespace ssocred::config

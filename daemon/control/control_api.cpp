@@ -357,36 +357,43 @@ void ControlApi::set_active(const Request& request, Responder respond) {
                    string_member(*body, "account_id"), string_member(*body, "role_name"),
                    string_member(*body, "sso_session"), false);
     if (!named) return fail(respond, health.explain(named.error()));
+    auto activate = [this, health](const NamedRole& chosen, const Responder& reply) {
+        json previous = nullptr;
+        if (auto a = ctx_.engine.active_role())
+            previous = control_json::role(*a, ctx_.engine.active_profile());
+        if (auto st = ctx_.engine.set_active_role(chosen.role, chosen.profile); !st)
+            return fail(reply, st.error());
+        ctx_.sessions.set_default_session(ctx_.profiles.root_session(chosen.role.session));
+        reply(json_response(
+            200, with_config_note({{"previous", previous},
+                                   {"active", control_json::role(chosen.role, chosen.profile)}},
+                                  health)));
+    };
+    // A chained profile's role is not assigned through Identity Center: STS decides (its
+    // trust policy), on the first fetch. Its root SSO role was checked by resolve_profile's
+    // rules only; a refusal shows in the credentials' error.
+    if (config::is_chained_session(named->role.session))
+        return activate(*named, std::move(respond));
     // The role must be assigned to the session: check against the (cached) listing off the loop.
-    boost::asio::post(ctx_.blocking, [this, named = *named, health, respond = std::move(respond)] {
-        auto list = ctx_.sessions.list_accounts(named.role.session, false);
-        if (!list) return fail(respond, health.explain(list.error()));
-        const bool assigned =
-            std::any_of(list->accounts.begin(), list->accounts.end(), [&](const auto& a) {
-                return a.account_id == named.role.account_id &&
-                       std::find(a.roles.begin(), a.roles.end(), named.role.role_name) !=
-                           a.roles.end();
-            });
-        if (!assigned)
-            return fail(
-                respond,
-                Error::make(ErrorCode::NotFound,
-                            "role " + named.role.role_name + " in account " +
-                                named.role.account_id + " is not assigned to you in session " +
-                                named.role.session + "; `ssocred list` shows what is"));
-        boost::asio::post(ctx_.loop, [this, named, health, respond] {
-            json previous = nullptr;
-            if (auto a = ctx_.engine.active_role())
-                previous = control_json::role(*a, ctx_.engine.active_profile());
-            if (auto st = ctx_.engine.set_active_role(named.role, named.profile); !st)
-                return fail(respond, st.error());
-            ctx_.sessions.set_default_session(named.role.session);
-            respond(json_response(
-                200, with_config_note({{"previous", previous},
-                                       {"active", control_json::role(named.role, named.profile)}},
-                                      health)));
+    boost::asio::post(
+        ctx_.blocking, [this, activate, health, named = *named, respond = std::move(respond)] {
+            auto list = ctx_.sessions.list_accounts(named.role.session, false);
+            if (!list) return fail(respond, health.explain(list.error()));
+            const bool assigned =
+                std::any_of(list->accounts.begin(), list->accounts.end(), [&](const auto& a) {
+                    return a.account_id == named.role.account_id &&
+                           std::find(a.roles.begin(), a.roles.end(), named.role.role_name) !=
+                               a.roles.end();
+                });
+            if (!assigned)
+                return fail(
+                    respond,
+                    Error::make(ErrorCode::NotFound,
+                                "role " + named.role.role_name + " in account " +
+                                    named.role.account_id + " is not assigned to you in session " +
+                                    named.role.session + "; `ssocred list` shows what is"));
+            boost::asio::post(ctx_.loop, [activate, named, respond] { activate(named, respond); });
         });
-    });
 }
 
 void ControlApi::credentials(const Request& request, Responder respond) {

@@ -243,8 +243,11 @@ Error CredentialEngine::user_error(const Entry& entry) const {
         if (out.message.find("ssocred login") == std::string::npos)
             out.message += (out.message.empty() ? "" : "; ") + std::string("run `ssocred login`");
     } else if (is_transient(err)) {
-        out.message = "Identity Center is unreachable (" + err.message +
-                      "); retrying. No valid credentials for " + entry.role.to_string() + " yet";
+        // A chained role's failure may be STS's as well as Identity Center's.
+        const bool chained = resolver_.root_session(entry.role.session) != entry.role.session;
+        out.message = std::string(chained ? "AWS" : "Identity Center") + " is unreachable (" +
+                      err.message + "); retrying. No valid credentials for " +
+                      entry.role.to_string() + " yet";
     }
     return out;
 }
@@ -337,7 +340,7 @@ void CredentialEngine::on_clock_jump() {
 void CredentialEngine::invalidate(const std::string& session) {
     std::vector<CredentialsCallback> waiters;
     for (auto it = entries_.begin(); it != entries_.end();) {
-        if (it->first.session == session) {
+        if (resolver_.root_session(it->first.session) == session) {
             for (auto& w : it->second->waiters) waiters.push_back(std::move(w));
             it = entries_.erase(it);  // wipes the credentials
         } else {
@@ -364,7 +367,7 @@ void CredentialEngine::clear() {
 
 void CredentialEngine::session_changed(const std::string& session) {
     for (auto& [role, e] : entries_) {
-        if (role.session != session) continue;
+        if (resolver_.root_session(role.session) != session) continue;
         e->backoff.reset();
         e->retry_not_before.reset();
         e->failing = false;

@@ -22,6 +22,9 @@ class ProfileResolver {
     virtual std::optional<std::string> profile_region(std::string_view profile) const = 0;
     // The `sso_region` of a session ("" = the default session), if known.
     virtual std::optional<std::string> sso_region(std::string_view session) const = 0;
+    // The SSO session whose login a RoleRef::session depends on: itself for an SSO session,
+    // the root SSO session of a chained profile's marker ("profile:NAME").
+    virtual std::string root_session(const std::string& session) const { return session; }
 };
 
 }  // namespace ssocred

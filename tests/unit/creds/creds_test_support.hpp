@@ -101,9 +101,14 @@ class FakeResolver final : public ProfileResolver {
         if (it == sso_regions.end()) return std::nullopt;
         return it->second;
     }
+    std::string root_session(const std::string& session) const override {
+        auto it = roots.find(session);
+        return it == roots.end() ? session : it->second;
+    }
     std::map<std::string, RoleRef> profiles;
     std::map<std::string, std::string> regions;
     std::map<std::string, std::string> sso_regions;
+    std::map<std::string, std::string> roots;  // chained session marker -> SSO session
 };
 
 using test::TempDir;
