@@ -32,7 +32,7 @@ struct ControlContext {
     serve::Metrics& metrics;
     const ConfigProfiles& profiles;
     std::filesystem::path state_dir;
-    std::string aws_cache_mode;  // "sync" | "off"
+    std::string aws_cache_mode;  // "sync" | "sync-full" | "off"
     std::chrono::system_clock::time_point started_at;
 };
 
