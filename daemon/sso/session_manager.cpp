@@ -300,6 +300,12 @@ auto SessionManager::with_token(const std::string& session, const char* operatio
     return login_required(session, "was rejected by the SSO portal");
 }
 
+std::string SessionManager::canonical_session(std::string_view session) const {
+    if (!session.empty()) return std::string(session);
+    auto resolved = resolve_session(session);
+    return resolved ? std::move(*resolved) : std::string();
+}
+
 Expected<RoleCredentials> SessionManager::fetch(const RoleRef& role) {
     auto sid = resolve_session(role.session);
     if (!sid) return std::move(sid).error();
@@ -640,7 +646,8 @@ void SessionManager::token_replaced_locked(SsoSession& s) {
     // account listing is fetched again with the new token.
     ++s.generation;
     std::uniform_real_distribution<double> d(0.0, 1.0);
-    s.refresh_at = compute_refresh_at(s.token->issued_at, s.token->access_token_expires_at, d(rng_));
+    s.refresh_at =
+        compute_refresh_at(s.token->issued_at, s.token->access_token_expires_at, d(rng_));
     s.retry_at.reset();
     s.backoff.reset();
     s.accounts.reset();
