@@ -15,7 +15,7 @@ Expected<PreparedEnv> prepare_env(const ControlClient& client, const EnvRequest&
     PreparedEnv prepared;
     if (needs_scoped_token(req)) {
         json active = nullptr;
-        if (!req.profile) {
+        if (!req.profile && req.container) {  // scoped to the role active now
             auto a = client.get("/v1/active");
             if (!a) return std::move(a).error();
             active = member(*a, "active");

@@ -53,7 +53,7 @@ _ssocred() {
         use) COMPREPLY=($(compgen -W "$(_ssocred_profiles)" -- "$cur")) ;;
         help) COMPREPLY=($(compgen -W "login logout list use status env tokens exec credential-process container-setup doctor completion help" -- "$cur")) ;;
         completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
-        tokens) COMPREPLY=($(compgen -W "list revoke" -- "$cur")) ;;
+        tokens) COMPREPLY=($(compgen -W "list revoke rotate-main" -- "$cur")) ;;
         exec) COMPREPLY=($(compgen -c -- "$cur")) ;;
     esac
 }

@@ -12,6 +12,7 @@
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "config_profiles.hpp"
 #include "creds/credential_engine.hpp"
@@ -58,6 +59,8 @@ class ControlApi final : public serve::ControlHandler {
     void endpoint(serve::Responder respond);
     void mint_token(const serve::Request& request, serve::Responder respond);
     void list_tokens(serve::Responder respond);
+    void mint_active_token(const nlohmann::json& body, serve::Responder respond);
+    void rotate_main_token(serve::Responder respond);
     void revoke_token(const std::string& id, serve::Responder respond);
 
     ControlContext ctx_;
