@@ -17,6 +17,7 @@
 #include "context.hpp"
 #include "fd.hpp"
 #include "json_util.hpp"
+#include "listener_owner.hpp"
 
 namespace ssocred::cli {
 namespace {
@@ -200,7 +201,12 @@ void check_daemon(const Context& ctx, std::vector<Check>& checks, bool* config_c
             const std::string addr = str(l, "address");
             const int port = static_cast<int>(num(l, "port"));
             const std::string where = addr + ":" + std::to_string(port);
-            if (auto c = tcp_connect(addr, port))
+            // A port held by another user is not probed: it may be a squatter.
+            if (auto owner = check_listener_owner(addr, port, ::getuid()); !owner)
+                checks.push_back({"endpoint", Level::Fail, owner.error().message,
+                                  "stop the other process; run ssocredd under socket "
+                                  "activation (docs/security.md)"});
+            else if (auto c = tcp_connect(addr, port))
                 checks.push_back({"endpoint", Level::Ok, where + " accepts connections", ""});
             else
                 checks.push_back({"endpoint", Level::Fail, where + ": " + c.error().message,

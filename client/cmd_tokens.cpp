@@ -1,4 +1,5 @@
-// `ssocred tokens`: list (GET /v1/tokens, never the values) or revoke (DELETE).
+// `ssocred tokens`: list (GET /v1/tokens, never the values), revoke (DELETE), or rotate the
+// main token (POST /v1/tokens/main/rotate).
 #include <ostream>
 
 #include "commands.hpp"
@@ -17,15 +18,17 @@ int list_tokens(Context& ctx) {
     }
     const auto& tokens = arr(*r, "tokens");
     if (tokens.empty()) {
-        ctx.out << "No scoped tokens (the main endpoint token is not listed).\n";
+        ctx.out << "No scoped or active-role tokens (the main endpoint token is not listed).\n";
         return kExitOk;
     }
     const auto now = std::chrono::system_clock::now();
     Table t({"ID", "ROLE", "LABEL", "CREATED", "EXPIRES", "FILE"});
     for (const auto& tok : tokens) {
         const json& exp = member(tok, "expires_at");
-        t.add({str(tok, "id"), describe_role(member(tok, "role")), str(tok, "label"),
-               format_when(member(tok, "created_at"), now),
+        // An active-role token follows `ssocred use`: it names no role.
+        const json& role = member(tok, "role");
+        t.add({str(tok, "id"), role.is_object() ? describe_role(role) : "(active role)",
+               str(tok, "label"), format_when(member(tok, "created_at"), now),
                exp.is_string() ? format_when(exp, now) : "never", str(tok, "token_file", "-")});
     }
     t.print(ctx.out, ctx.style);
@@ -40,8 +43,21 @@ int cmd_tokens(Context& ctx, const Args& args) {
         if (pos.size() > 1) return usage(ctx, "tokens", "`tokens list` takes no argument");
         return list_tokens(ctx);
     }
+    if (pos[0] == "rotate-main") {
+        if (pos.size() > 1) return usage(ctx, "tokens", "`tokens rotate-main` takes no argument");
+        auto r = ctx.client().call("POST", "/v1/tokens/main/rotate");
+        if (!r) return report(ctx, r.error());
+        if (ctx.global.json) {
+            print_json(ctx.out, *r);
+            return kExitOk;
+        }
+        ctx.out << "The main endpoint token has a new value; the old one no longer works.\n"
+                   "Shells that exported it: run `eval \"$(ssocred env)\"` again.\n";
+        return kExitOk;
+    }
     if (pos[0] != "revoke")
-        return usage(ctx, "tokens", "expected `list` or `revoke ID`, not '" + pos[0] + "'");
+        return usage(ctx, "tokens",
+                     "expected `list`, `revoke ID` or `rotate-main`, not '" + pos[0] + "'");
     if (pos.size() != 2) return usage(ctx, "tokens", "`tokens revoke` needs a token ID");
     auto r = ctx.client().call("DELETE", "/v1/tokens/" + url_encode(pos[1]));
     if (!r) return report(ctx, r.error());

@@ -112,8 +112,10 @@ const std::vector<CommandSpec>& commands() {
          cmd_env},
         {"tokens",
          "list or revoke endpoint tokens",
-         "[list | revoke ID]",
-         "Lists the scoped endpoint tokens (never their values) or revokes one.",
+         "[list | revoke ID | rotate-main]",
+         "Lists the scoped and active-role endpoint tokens (never their values) or revokes\n"
+         "one. rotate-main gives the main token (which only the CLI needs) a new value:\n"
+         "anything still holding the old one gets 401 from then on.",
          {},
          0,
          2,

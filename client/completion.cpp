@@ -115,7 +115,7 @@ std::string bash() {
          command_names() +
          "\" -- \"$cur\")) ;;\n"
          "        completion) COMPREPLY=($(compgen -W \"bash zsh fish\" -- \"$cur\")) ;;\n"
-         "        tokens) COMPREPLY=($(compgen -W \"list revoke\" -- \"$cur\")) ;;\n"
+         "        tokens) COMPREPLY=($(compgen -W \"list revoke rotate-main\" -- \"$cur\")) ;;\n"
          "        profiles) COMPREPLY=($(compgen -W \"sync\" -- \"$cur\")) ;;\n"
          "        exec) COMPREPLY=($(compgen -c -- \"$cur\")) ;;\n"
          "    esac\n"
@@ -189,7 +189,7 @@ std::string zsh() {
         if (c.name == "help")
             s += " \\\n                        '1:command:(" + command_names() + ")'";
         if (c.name == "completion") s += " \\\n                        '1:shell:(bash zsh fish)'";
-        if (c.name == "tokens") s += " \\\n                        '1:action:(list revoke)'";
+        if (c.name == "tokens") s += " \\\n                        '1:action:(list revoke rotate-main)'";
         if (c.name == "profiles") s += " \\\n                        '1:action:(sync)'";
         if (c.name == "exec") s += " \\\n                        '*::command:_normal'";
         s += "\n                    ;;\n";
@@ -269,7 +269,7 @@ std::string fish() {
          command_names() +
          "'\n"
          "complete -c ssocred -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'\n"
-         "complete -c ssocred -n '__fish_seen_subcommand_from tokens' -a 'list revoke'\n"
+         "complete -c ssocred -n '__fish_seen_subcommand_from tokens' -a 'list revoke rotate-main'\n"
          "complete -c ssocred -n '__fish_seen_subcommand_from profiles' -a 'sync'\n"
          "complete -c ssocred -n '__fish_seen_subcommand_from exec' -a "
          "'(__fish_complete_subcommand --fcs-skip=2)'\n";

@@ -128,13 +128,19 @@ EnvLookup process_env() {
 }
 
 bool needs_scoped_token(const EnvRequest& req) {
-    return !req.imds && (req.profile.has_value() || req.container);
+    return !req.imds;  // without --profile/--container: an active-role token, not the main one
+}
+
+bool wants_active_role_token(const EnvRequest& req) {
+    return !req.imds && !req.profile && !req.container;
 }
 
 nlohmann::json scoped_token_request(const EnvRequest& req, const nlohmann::json& active,
                                     std::string_view label) {
     nlohmann::json body = nlohmann::json::object();
-    if (req.profile) {
+    if (wants_active_role_token(req)) {
+        body["active"] = true;  // /v1/credentials only, sliding expiry (the daemon's default)
+    } else if (req.profile) {
         body["profile"] = *req.profile;
     } else {
         body["account_id"] = str(active, "account_id");
@@ -234,7 +240,7 @@ Expected<EnvPlan> compose_env(const EnvRequest& req, const EndpointInfo& endpoin
         std::string path = "/v1/credentials";
         if (req.profile) {
             path = "/v1/profiles/" + url_encode(*req.profile) + "/credentials";
-        } else if (scoped) {
+        } else if (scoped && !scoped->account_id.empty()) {
             path = "/v1/accounts/" + url_encode(scoped->account_id) + "/roles/" +
                    url_encode(scoped->role_name) + "/credentials";
         }

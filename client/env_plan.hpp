@@ -89,9 +89,12 @@ Status check_listeners(const EnvRequest& req, const EndpointInfo& endpoint);
 // the container (a bind-mounted single file pins the old inode); else the file itself.
 TokenMount token_mount(std::string_view token_file);
 
-// A scoped token is minted for --profile and --container (not with --imds, which serves
-// only the active role).
+// A token is minted for every request but --imds (which has no token): a scoped one for
+// --profile and --container, else an active-role token (valid on /v1/credentials only,
+// sliding expiry) - SDKs never get the main token, which reaches every role.
 bool needs_scoped_token(const EnvRequest& req);
+// The active-role case: no --profile, no --container, no --imds.
+bool wants_active_role_token(const EnvRequest& req);
 // The POST /v1/tokens body; `active` (GET /v1/active's role) scopes --container without
 // --profile. `label` says which command minted it (shown by `ssocred tokens`).
 nlohmann::json scoped_token_request(const EnvRequest& req, const nlohmann::json& active,

@@ -1,6 +1,9 @@
 #include "env_source.hpp"
 
+#include <unistd.h>
+
 #include "json_util.hpp"
+#include "listener_owner.hpp"
 
 namespace ssocred::cli {
 
@@ -11,11 +14,15 @@ Expected<PreparedEnv> prepare_env(const ControlClient& client, const EnvRequest&
     const EndpointInfo endpoint = EndpointInfo::from_json(*endpoint_json);
     // Before minting: a refused request must not leave a scoped token behind.
     if (auto st = check_listeners(req, endpoint); !st) return std::move(st).error();
+    // Never point SDKs at a port another user holds (issue 16 item 2, listener_owner.hpp).
+    for (const auto& l : endpoint.http)
+        if (auto st = check_listener_owner(l.address, l.port, ::getuid()); !st)
+            return std::move(st).error();
 
     PreparedEnv prepared;
     if (needs_scoped_token(req)) {
         json active = nullptr;
-        if (!req.profile) {
+        if (!req.profile && req.container) {  // scoped to the role active now
             auto a = client.get("/v1/active");
             if (!a) return std::move(a).error();
             active = member(*a, "active");

@@ -119,8 +119,11 @@ int Daemon::run() {
     // --- token persistence -------------------------------------------------------------
     p.own_store = std::make_shared<SessionStore>(options_.state_dir,
                                                  make_state_key_store(options_.state_dir));
-    if (options_.aws_cache == AwsCacheMode::Sync) {
-        p.synced_store.emplace(p.own_store, std::make_shared<AwsCliCache>());
+    if (options_.aws_cache != AwsCacheMode::Off) {
+        p.synced_store.emplace(p.own_store, std::make_shared<AwsCliCache>(
+                                                options_.aws_cache == AwsCacheMode::SyncFull
+                                                    ? AwsCliCache::Write::Full
+                                                    : AwsCliCache::Write::TokenOnly));
         p.persistence =
             std::make_unique<PersistenceAdapter<sso::TokenPersistence, SyncedSessionStore>>(
                 *p.synced_store);
@@ -167,7 +170,7 @@ int Daemon::run() {
     p.control_api = std::make_unique<ControlApi>(
         ControlContext{p.loop.get_executor(), p.control.get_executor(), *p.sessions, *p.engine,
                        *p.tokens, p.metrics, p.profiles, options_.state_dir,
-                       options_.aws_cache == AwsCacheMode::Sync ? "sync" : "off", p.started_at});
+                       aws_cache_mode_name(options_.aws_cache), p.started_at});
 
     // --- listeners -----------------------------------------------------------------------
     serve::ServerOptions server_options;
@@ -245,7 +248,7 @@ int Daemon::run() {
 
     // AWS CLI cache: a token written by `aws sso login` (or an SDK's refresh) is imported.
     std::function<void()> watch_cache;
-    if (options_.aws_cache == AwsCacheMode::Sync) {
+    if (options_.aws_cache != AwsCacheMode::Off) {
         auto watcher = AwsCliCacheWatcher::create(paths::aws_sso_cache_dir());
         if (watcher) {
             p.cache_watcher.emplace(std::move(*watcher));

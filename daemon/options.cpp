@@ -6,6 +6,18 @@
 
 namespace ssocred {
 
+const char* aws_cache_mode_name(AwsCacheMode mode) {
+    switch (mode) {
+        case AwsCacheMode::Sync:
+            return "sync";
+        case AwsCacheMode::SyncFull:
+            return "sync-full";
+        case AwsCacheMode::Off:
+            return "off";
+    }
+    return "off";
+}
+
 std::string usage_text() {
     return R"(Usage: ssocredd [OPTIONS]
 
@@ -21,7 +33,12 @@ Options:
                          Default: 127.0.0.1:9911 unless socket activation passes a TCP socket.
   --state-dir DIR        where sessions, tokens and the active role are kept
                          (default $XDG_STATE_HOME/ssocred, i.e. ~/.local/state/ssocred)
-  --aws-cache=sync|off   share the SSO token with the AWS CLI's ~/.aws/sso/cache (default sync)
+  --aws-cache=MODE       share the SSO token with the AWS CLI's ~/.aws/sso/cache:
+                         sync (default) writes only what the CLI and SDKs need to use the
+                         access token - no refresh token, no client secret, which stay
+                         sealed in the state dir; sync-full writes the whole file as the AWS
+                         CLI does (it can then refresh on its own while ssocredd is down);
+                         off neither reads nor writes it
   --imds-v1              also answer IMDS requests that carry no session token
   --allow-cidr CIDR      accept HTTP clients from this network (e.g. a docker bridge);
                          repeatable; they still need the endpoint token
@@ -93,10 +110,12 @@ Expected<ParsedCommandLine> parse_command_line(int argc, const char* const* argv
             } else if (arg == "--aws-cache") {
                 if (v == "sync")
                     o.aws_cache = AwsCacheMode::Sync;
+                else if (v == "sync-full")
+                    o.aws_cache = AwsCacheMode::SyncFull;
                 else if (v == "off")
                     o.aws_cache = AwsCacheMode::Off;
                 else
-                    return invalid("--aws-cache must be sync or off");
+                    return invalid("--aws-cache must be sync, sync-full or off");
             } else if (arg == "--log-level") {
                 static constexpr std::string_view kLevels[] = {"trace", "debug", "info",
                                                                "warn",  "error", "off"};

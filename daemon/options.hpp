@@ -9,7 +9,12 @@
 
 namespace ssocred {
 
-enum class AwsCacheMode { Sync, Off };
+// Sync: the AWS CLI cache gets what the CLI and SDKs need to use the token (no refresh
+// token, no client secret); SyncFull: the whole file, as the AWS CLI writes it; Off: none.
+enum class AwsCacheMode { Sync, SyncFull, Off };
+
+// "sync", "sync-full" or "off", as on the command line.
+const char* aws_cache_mode_name(AwsCacheMode mode);
 enum class LogFormat { Text, Json };
 
 struct DaemonOptions {

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -137,6 +138,85 @@ Expected<uid_t> tcp_peer_uid(const boost::asio::ip::tcp::endpoint& local,
     (void)local;
     (void)peer;
     return Error::make(ErrorCode::Internal, "peer uid lookup is only available on Linux");
+#endif
+}
+
+Expected<std::vector<uid_t>> tcp_listener_uids(const boost::asio::ip::tcp::endpoint& ep) {
+#ifdef __linux__
+    const auto want = unmap(ep.address());
+    std::vector<uid_t> out;
+    for (const int family : {AF_INET, AF_INET6}) {
+        Fd nl{::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)};
+        if (nl.fd < 0) {
+            return Error::make(ErrorCode::Io, std::string("socket diagnostics unavailable: ") +
+                                                  std::strerror(errno));
+        }
+        struct timeval tv {
+            1, 0
+        };
+        ::setsockopt(nl.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        struct {
+            nlmsghdr nlh;
+            inet_diag_req_v2 req;
+        } msg{};
+        msg.nlh.nlmsg_len = sizeof msg;
+        msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+        msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        msg.nlh.nlmsg_seq = 1;
+        msg.req.sdiag_family = static_cast<__u8>(family);
+        msg.req.sdiag_protocol = IPPROTO_TCP;
+        msg.req.idiag_states = 1U << TCP_LISTEN;
+        sockaddr_nl kernel{};
+        kernel.nl_family = AF_NETLINK;
+        if (::sendto(nl.fd, &msg, sizeof msg, 0, reinterpret_cast<sockaddr*>(&kernel),
+                     sizeof kernel) < 0) {
+            return Error::make(ErrorCode::Io,
+                               std::string("sock_diag request failed: ") + std::strerror(errno));
+        }
+        // A dump comes in as many datagrams as it takes, ended by NLMSG_DONE. Bounded: a
+        // host has finitely many listeners, and each recv times out after a second.
+        bool done = false;
+        for (int reads = 0; !done && reads < 4096; ++reads) {
+            alignas(nlmsghdr) char buf[16384];
+            const ssize_t n = ::recv(nl.fd, buf, sizeof buf, 0);
+            if (n <= 0) {
+                return Error::make(ErrorCode::Io,
+                                   std::string("sock_diag reply failed: ") + std::strerror(errno));
+            }
+            int len = static_cast<int>(n);
+            for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len);
+                 h = NLMSG_NEXT(h, len)) {
+                if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+                    done = true;  // an error here: no such family (IPv6 off): nothing to add
+                    break;
+                }
+                if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+                    h->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg)))
+                    continue;
+                const auto* d = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
+                if (ntohs(d->id.idiag_sport) != ep.port()) continue;
+                boost::asio::ip::address local;
+                if (d->idiag_family == AF_INET) {
+                    boost::asio::ip::address_v4::bytes_type b{};
+                    std::memcpy(b.data(), d->id.idiag_src, b.size());
+                    local = boost::asio::ip::address_v4(b);
+                } else {
+                    boost::asio::ip::address_v6::bytes_type b{};
+                    std::memcpy(b.data(), d->id.idiag_src, b.size());
+                    local = boost::asio::ip::address_v6(b);
+                }
+                const bool wildcard = local.is_unspecified();
+                const bool same = unmap(local) == want;
+                // [::] takes IPv4 too unless IPV6_V6ONLY; counting it errs on the safe side.
+                const bool family_ok = wildcard && (local.is_v6() || want.is_v4());
+                if (same || family_ok) out.push_back(static_cast<uid_t>(d->idiag_uid));
+            }
+        }
+    }
+    return out;
+#else
+    (void)ep;
+    return Error::make(ErrorCode::Internal, "listener lookup is only available on Linux");
 #endif
 }
 

@@ -138,6 +138,7 @@ void ControlApi::handle(const Request& request, Responder respond) {
     if (p == "/v1/endpoint" && m == "GET") return endpoint(std::move(respond));
     if (p == "/v1/tokens" && m == "POST") return mint_token(request, std::move(respond));
     if (p == "/v1/tokens" && m == "GET") return list_tokens(std::move(respond));
+    if (p == "/v1/tokens/main/rotate" && m == "POST") return rotate_main_token(std::move(respond));
     if (auto id = tail_after(p, "/v1/tokens/"); !id.empty() && m == "DELETE")
         return revoke_token(id, std::move(respond));
     respond(
@@ -460,6 +461,7 @@ void ControlApi::endpoint(Responder respond) {
 void ControlApi::mint_token(const Request& request, Responder respond) {
     auto body = body_object(request);
     if (!body) return fail(respond, body.error());
+    if (bool_member(*body, "active")) return mint_active_token(*body, std::move(respond));
     auto named =
         role_named(ctx_.engine, ctx_.sessions, ctx_.profiles, string_member(*body, "profile"),
                    string_member(*body, "account_id"), string_member(*body, "role_name"),
@@ -486,6 +488,31 @@ void ControlApi::mint_token(const Request& request, Responder respond) {
     j["active"] = active && *active == named->role;
     if (auto note = health.note()) j["config_error"] = *note;
     respond(secret_json_response(201, std::move(j), {{"token", minted->token.reveal()}}));
+}
+
+// {"active": true, "idle_seconds"?: N, "file"?: bool, "label"?: S}: a token for
+// /v1/credentials only, whose expiry slides with use (`ssocred env` without --profile).
+void ControlApi::mint_active_token(const json& body, Responder respond) {
+    Seconds idle = serve::EndpointTokens::kDefaultIdle;
+    if (auto it = body.find("idle_seconds"); it != body.end() && !it->is_null()) {
+        if (!it->is_number_integer() || it->get<long long>() <= 0 ||
+            it->get<long long>() > serve::EndpointTokens::kMaxIdle.count())
+            return fail(respond, invalid("idle_seconds must be a whole number from 1 to " +
+                                         std::to_string(serve::EndpointTokens::kMaxIdle.count())));
+        idle = Seconds(it->get<long long>());
+    }
+    auto minted =
+        ctx_.tokens.mint_active(idle, bool_member(body, "file"), string_member(body, "label"));
+    if (!minted) return fail(respond, minted.error());
+    respond(secret_json_response(201, control_json::scoped_token(minted->info),
+                                 {{"token", minted->token.reveal()}}));
+}
+
+// The old main token stops working at once; the CLI reads the new one from /v1/endpoint.
+void ControlApi::rotate_main_token(Responder respond) {
+    if (auto st = ctx_.tokens.rotate_main(); !st) return fail(respond, st.error());
+    respond(json_response(
+        200, {{"rotated", "main"}, {"token_file", ctx_.tokens.main_token_file().string()}}));
 }
 
 void ControlApi::list_tokens(Responder respond) {

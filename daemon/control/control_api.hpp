@@ -33,7 +33,7 @@ struct ControlContext {
     serve::Metrics& metrics;
     const ConfigProfiles& profiles;
     std::filesystem::path state_dir;
-    std::string aws_cache_mode;  // "sync" | "off"
+    std::string aws_cache_mode;  // "sync" | "sync-full" | "off"
     std::chrono::system_clock::time_point started_at;
 };
 
@@ -59,6 +59,8 @@ class ControlApi final : public serve::ControlHandler {
     void endpoint(serve::Responder respond);
     void mint_token(const serve::Request& request, serve::Responder respond);
     void list_tokens(serve::Responder respond);
+    void mint_active_token(const nlohmann::json& body, serve::Responder respond);
+    void rotate_main_token(serve::Responder respond);
     void revoke_token(const std::string& id, serve::Responder respond);
     nlohmann::json active_role_region() const;
 

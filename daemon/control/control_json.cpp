@@ -62,9 +62,11 @@ json role_status(const RoleStatus& r) {
 
 json scoped_token(const serve::ScopedTokenInfo& t) {
     return {{"id", t.id},
-            {"role", role(t.role, std::nullopt)},
+            {"kind", t.active_role ? "active" : "role"},
+            {"role", t.active_role ? json(nullptr) : role(t.role, std::nullopt)},
             {"created_at", format_utc(t.created_at)},
             {"expires_at", time_or_null(t.expires_at)},
+            {"idle_seconds", t.idle_timeout ? json(t.idle_timeout->count()) : json(nullptr)},
             {"token_file", t.token_file ? json(t.token_file->string()) : json(nullptr)},
             {"label", t.label}};
 }

@@ -98,7 +98,17 @@ void CredentialEngine::drop_expired(Entry& entry, SystemTime now) {
     }
 }
 
+std::optional<RoleRef> CredentialEngine::with_default_session(const RoleRef& role) const {
+    if (!role.session.empty()) return std::nullopt;  // the common path: no copy
+    RoleRef named = role;
+    named.session = fetcher_.canonical_session(role.session);
+    return named;
+}
+
 void CredentialEngine::get(const RoleRef& role, CredentialsCallback done) {
+    // One cache entry per role whichever path named it (issue 16 item 8).
+    if (auto named = with_default_session(role); named && !named->session.empty())
+        return get(*named, std::move(done));
     const SystemTime now = clock_.now();
     Entry& e = entry_for(role);
     ++e.requests;
@@ -132,6 +142,8 @@ void CredentialEngine::get(const RoleRef& role, CredentialsCallback done) {
 }
 
 void CredentialEngine::prefetch(const RoleRef& role) {
+    if (auto named = with_default_session(role); named && !named->session.empty())
+        return prefetch(*named);
     const SystemTime now = clock_.now();
     Entry& e = entry_for(role);
     e.last_requested = now;  // keeps it renewed for the idle window

@@ -120,6 +120,9 @@ class CredentialEngine final : public CredentialSource {
     struct Entry;
 
     Entry& entry_for(const RoleRef& role);
+    // `role` with its empty session replaced by the session it stands for (the fetcher
+    // resolves it); nullopt when it already names one.
+    std::optional<RoleRef> with_default_session(const RoleRef& role) const;
     void start_fetch(Entry& entry);
     void on_fetched(const RoleRef& role, std::uint64_t fetch_id, Expected<RoleCredentials> result);
     void answer(Entry& entry, const Expected<CredentialsPtr>& result);

@@ -58,6 +58,14 @@ class RoleCredentialFetcher {
     // valid, refreshes once and retries once. Errors: LoginRequired, NotFound, Unauthorized,
     // transient codes (Network, Timeout, Throttled, UpstreamFault, BadResponse).
     virtual Expected<RoleCredentials> fetch(const RoleRef& role) = 0;
+    // The session name a role's empty `session` ("the default session") stands for right
+    // now, so one role reached by two paths (a profile naming its session, an account/role
+    // path naming none) is one cache entry and one upstream call. Unchanged when the name
+    // cannot be resolved (the fetch then reports why). Quick and non-blocking: called on
+    // the loop.
+    virtual std::string canonical_session(std::string_view session) const {
+        return std::string(session);
+    }
 };
 
 }  // namespace ssocred

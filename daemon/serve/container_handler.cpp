@@ -96,11 +96,13 @@ void ContainerHandler::handle(const Request& request, ReplyFn done) {
     }
     const auto grant = tokens_.authenticate(authorization_token(*auth));
     if (!grant) return done(Reply::view(401, kJson, body_bad_token()));
+    // An active-role token (`ssocred env`'s default) names no role: /v1/credentials only.
+    if (grant->active_only && kind != Kind::Active) return done(forbidden_role());
 
     RoleRef role;
     switch (kind) {
         case Kind::Active:
-            if (!grant->all_roles) {
+            if (!grant->all_roles && !grant->active_only) {
                 role = grant->role;  // a scoped token's /v1/credentials is its own role
             } else if (auto active = source_.active_role()) {
                 role = std::move(*active);

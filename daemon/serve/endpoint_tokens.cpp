@@ -19,9 +19,10 @@ namespace fs = std::filesystem;
 
 struct EndpointTokens::Entry {
     ScopedTokenInfo info;
-    std::string sha256;                 // of the current value (raw 32 bytes)
-    std::string previous_sha256;        // of the value before the last rotation
-    SystemTime previous_valid_until{};  // grace end for previous_sha256
+    std::optional<SystemTime> persisted_expiry;  // of a sliding token: as last written
+    std::string sha256;                          // of the current value (raw 32 bytes)
+    std::string previous_sha256;                 // of the value before the last rotation
+    SystemTime previous_valid_until{};           // grace end for previous_sha256
 };
 
 namespace {
@@ -64,6 +65,19 @@ EndpointTokens::~EndpointTokens() = default;
 
 fs::path EndpointTokens::main_token_file() const {
     return dir_ / kMainFile;
+}
+
+Secret EndpointTokens::main_token() const {
+    std::lock_guard lock(mutex_);
+    return main_;
+}
+
+Status EndpointTokens::rotate_main() {
+    Secret fresh(crypto::random_hex(kTokenBytes));
+    std::lock_guard lock(mutex_);
+    if (auto st = write_file_atomic(dir_ / kMainFile, fresh.reveal(), 0600); !st) return st;
+    main_ = std::move(fresh);
+    return ok();
 }
 
 Expected<std::unique_ptr<EndpointTokens>> EndpointTokens::open(const fs::path& state_dir,
@@ -118,6 +132,11 @@ Status EndpointTokens::load() {
             e.info.role.role_name = t.at("role_name").get<std::string>();
             e.info.role.session = t.value("session", "");
             e.info.label = t.value("label", "");
+            e.info.active_role = t.value("active", false);
+            if (auto idle = t.value("idle_seconds", 0LL); idle > 0)
+                e.info.idle_timeout = Seconds(std::min<long long>(idle, kMaxIdle.count()));
+            // Fail closed: an active-role token without an idle timeout must not live forever.
+            if (e.info.active_role && !e.info.idle_timeout) continue;
             auto created = parse_utc(t.at("created_at").get<std::string>());
             e.info.created_at = created.value_or(SystemTime{});
             if (t.contains("expires_at") && !t["expires_at"].is_null()) {
@@ -125,6 +144,8 @@ Status EndpointTokens::load() {
                 e.info.expires_at = parse_utc(t["expires_at"].get<std::string>());
                 if (!e.info.expires_at) continue;
             }
+            if (e.info.idle_timeout && !e.info.expires_at) continue;
+            e.persisted_expiry = e.info.expires_at;
             if (t.value("file", false)) {
                 // The value of a file token lives only in its file.
                 const fs::path f = token_file_path(dir_, e.info.id);
@@ -160,11 +181,16 @@ Status EndpointTokens::persist_locked() const {
                          {"expires_at", nullptr},
                          {"file", e.info.token_file.has_value()}};
         if (e.info.expires_at) t["expires_at"] = format_utc(*e.info.expires_at);
+        if (e.info.active_role) t["active"] = true;
+        if (e.info.idle_timeout) t["idle_seconds"] = e.info.idle_timeout->count();
         if (!e.info.token_file) t["sha256"] = crypto::hex_encode(e.sha256);
         tokens.push_back(std::move(t));
     }
     nlohmann::json doc{{"version", 1}, {"tokens", std::move(tokens)}};
-    return write_file_atomic(dir_ / kRegistryFile, doc.dump(2), 0600);
+    auto st = write_file_atomic(dir_ / kRegistryFile, doc.dump(2), 0600);
+    if (st)
+        for (auto& e : entries_) e.persisted_expiry = e.info.expires_at;
+    return st;
 }
 
 void EndpointTokens::prune_locked() const {
@@ -192,13 +218,33 @@ Expected<MintedToken> EndpointTokens::mint(const RoleRef& role, std::optional<Se
                                " (ten years); leave it out for a token without expiry");
     }
     std::lock_guard lock(mutex_);
-    prune_locked();
     Entry e;
-    e.info.id = crypto::random_hex(8);
     e.info.role = role;
     e.info.created_at = clock_.now();
     if (ttl) e.info.expires_at = e.info.created_at + *ttl;
     e.info.label = std::move(label);
+    return add_locked(std::move(e), file);
+}
+
+Expected<MintedToken> EndpointTokens::mint_active(Seconds idle, bool file, std::string label) {
+    if (idle.count() <= 0 || idle > kMaxIdle) {
+        return Error::make(ErrorCode::Invalid,
+                           "the idle timeout of an active-role token must be between 1 s and " +
+                               std::to_string(kMaxIdle.count()) + " s");
+    }
+    std::lock_guard lock(mutex_);
+    Entry e;
+    e.info.active_role = true;
+    e.info.idle_timeout = idle;
+    e.info.created_at = clock_.now();
+    e.info.expires_at = e.info.created_at + idle;
+    e.info.label = std::move(label);
+    return add_locked(std::move(e), file);
+}
+
+Expected<MintedToken> EndpointTokens::add_locked(Entry e, bool file) {
+    prune_locked();
+    e.info.id = crypto::random_hex(8);
     Secret value(new_scoped_value());
     e.sha256 = crypto::sha256_raw(value.reveal());
     if (file) {
@@ -260,27 +306,48 @@ Status EndpointTokens::rotate_files(Seconds grace) {
 
 std::optional<TokenGrant> EndpointTokens::authenticate(std::string_view presented) const {
     if (presented.empty()) return std::nullopt;
-    // The main token first: no hashing, no lock, no allocation on the common path.
-    if (main_.equals(presented)) return TokenGrant{true, {}, {}};
+    {
+        // The main token first: no hashing, no allocation on the common path. Under the
+        // lock, since rotate_main may replace it.
+        std::lock_guard lock(mutex_);
+        if (main_.equals(presented)) return TokenGrant{true, {}, {}, false};
+    }
     if (presented.size() > 512) return std::nullopt;
     const std::string digest = crypto::sha256_raw(presented);
     std::lock_guard lock(mutex_);
     const SystemTime now = clock_.now();
     std::optional<TokenGrant> found;
+    Entry* matched = nullptr;
     // Visit every entry (no early exit) so timing says nothing about which one matched.
-    for (const auto& e : entries_) {
+    for (auto& e : entries_) {
         if (e.info.expires_at && *e.info.expires_at <= now) continue;
         bool match = crypto::constant_time_equals(e.sha256, digest);
         if (!e.previous_sha256.empty() && now < e.previous_valid_until) {
             match = crypto::constant_time_equals(e.previous_sha256, digest) || match;
         }
-        if (match && !found) found = TokenGrant{false, e.info.role, e.info.id};
+        if (match && !found) {
+            found = TokenGrant{false, e.info.role, e.info.id, e.info.active_role};
+            matched = &e;
+        }
     }
+    if (matched != nullptr && matched->info.idle_timeout) slide_locked(*matched, now);
     return found;
 }
 
+void EndpointTokens::slide_locked(Entry& e, SystemTime now) const {
+    const SystemTime next = now + *e.info.idle_timeout;
+    if (e.info.expires_at && next <= *e.info.expires_at) return;
+    e.info.expires_at = next;
+    // Written now and then, not per request (see the header); a failed write only means an
+    // earlier expiry after a restart.
+    if (!e.persisted_expiry || next - *e.persisted_expiry > *e.info.idle_timeout / 4)
+        (void)persist_locked();
+}
+
 bool grant_allows(const TokenGrant& grant, const RoleRef& role) noexcept {
-    if (grant.all_roles) return true;
+    // An active-role token reaches the role active at the time of the request: the caller
+    // passes only that one (container_handler).
+    if (grant.all_roles || grant.active_only) return true;
     if (grant.role.account_id != role.account_id || grant.role.role_name != role.role_name) {
         return false;
     }

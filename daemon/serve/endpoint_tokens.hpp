@@ -4,6 +4,16 @@
 // <state-dir>/endpoint-token (0600, no trailing newline: no SDK trims the token file),
 // created when missing and reused across restarts, so exported environments keep working.
 //
+// The main token can be rotated (rotate_main): a new value, the old one dead at once.
+//
+// Active-role tokens (what `ssocred env` hands SDKs by default) reach only
+// `/v1/credentials`, i.e. whichever role is active when they are used, so they follow
+// `ssocred use` yet cannot name another role. Their expiry slides: each use pushes it to
+// now + idle timeout; an unused one expires and is pruned. The slid expiry is written to
+// the registry only when it moved by more than a quarter of the idle timeout (so a busy
+// token costs a write every few hours, not one per request): after a restart a token may
+// expire up to that much earlier than it would have.
+//
 // Scoped tokens reach one role, optionally until an expiry. On disk
 // (<state-dir>/endpoint-tokens.json, 0600, written atomically) only their SHA-256 is kept:
 // a leaked state file does not leak working tokens. The one exception is a "file" token,
@@ -39,6 +49,8 @@ struct ScopedTokenInfo {
     std::optional<SystemTime> expires_at;
     std::optional<std::filesystem::path> token_file;
     std::string label;
+    bool active_role = false;             // reaches /v1/credentials only (role is empty)
+    std::optional<Seconds> idle_timeout;  // sliding expiry: each use extends it
 };
 
 struct MintedToken {
@@ -48,9 +60,10 @@ struct MintedToken {
 
 // What a presented token may reach.
 struct TokenGrant {
-    bool all_roles = false;  // the main token
-    RoleRef role;            // scoped tokens only
-    std::string id;          // scoped tokens only
+    bool all_roles = false;    // the main token
+    RoleRef role;              // scoped tokens only
+    std::string id;            // scoped and active-role tokens
+    bool active_only = false;  // an active-role token: /v1/credentials only
 };
 
 class EndpointTokens {
@@ -64,8 +77,14 @@ class EndpointTokens {
     EndpointTokens& operator=(const EndpointTokens&) = delete;
     ~EndpointTokens();
 
-    const Secret& main_token() const noexcept { return main_; }
+    // Longest idle timeout of an active-role token, and the default.
+    static constexpr Seconds kMaxIdle{Seconds(30 * 24 * 3600)};
+    static constexpr Seconds kDefaultIdle{Seconds(24 * 3600)};
+
+    Secret main_token() const;
     std::filesystem::path main_token_file() const;
+    // A new main token (file rewritten atomically); the old value stops working at once.
+    Status rotate_main();
 
     // The longest ttl a scoped token may have (ten years). Longer ones are refused (Invalid,
     // 400 from the control API): created_at + ttl must stay far inside SystemTime's range,
@@ -76,6 +95,9 @@ class EndpointTokens {
     // write <state-dir>/tokens/<id>/token.
     Expected<MintedToken> mint(const RoleRef& role, std::optional<Seconds> ttl, bool file,
                                std::string label);
+    // A new active-role token: valid on /v1/credentials only, expiring `idle` after its
+    // last use (Invalid beyond kMaxIdle). file: as for mint.
+    Expected<MintedToken> mint_active(Seconds idle, bool file, std::string label);
     // Live scoped tokens (never their values), oldest first.
     std::vector<ScopedTokenInfo> list() const;
     // NotFound when no live token has this id. Removes its file.
@@ -85,7 +107,8 @@ class EndpointTokens {
     Status rotate_files(Seconds grace);
 
     // The grant of `presented` (the raw Authorization value, without "Bearer "), or
-    // nullopt for an unknown, expired or revoked token. Compared in constant time.
+    // nullopt for an unknown, expired or revoked token. Compared in constant time. A
+    // sliding token's expiry moves on (and is persisted now and then, see above).
     std::optional<TokenGrant> authenticate(std::string_view presented) const;
 
   private:
@@ -101,7 +124,9 @@ class EndpointTokens {
     struct Entry;
     Status load();
     Status persist_locked() const;
+    Expected<MintedToken> add_locked(Entry e, bool file);
     void prune_locked() const;
+    void slide_locked(Entry& e, SystemTime now) const;
 
     std::filesystem::path dir_;
     const Clock& clock_;

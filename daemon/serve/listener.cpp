@@ -1,9 +1,11 @@
 #include "serve/listener.hpp"
 
+#include <array>
 #include <charconv>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <optional>
+#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -180,6 +182,37 @@ Error socket_error(const std::string& what, const error_code& ec) {
     return Error::make(ErrorCode::Io, what + ": " + ec.message());
 }
 
+std::string user_name(uid_t uid) {
+    struct passwd pw {};
+    struct passwd* found = nullptr;
+    std::array<char, 4096> buf{};
+    if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr)
+        return std::string(found->pw_name) + " (uid " + std::to_string(uid) + ")";
+    return "uid " + std::to_string(uid);
+}
+
+// The port is taken. Another user holding it is the squatting attack of docs/security.md:
+// SDKs configured for this port would send it their token, so say so loudly and name them.
+Error port_taken_error(const std::string& where, const tcp::endpoint& ep, const error_code& ec) {
+    auto owners = tcp_listener_uids(ep);
+    if (!owners || owners->empty())
+        return socket_error(where, ec);  // not listening (yet), or we cannot tell
+    const uid_t me = ::geteuid();
+    for (uid_t uid : *owners) {
+        if (uid == me) continue;
+        return Error::make(
+            ErrorCode::Forbidden,
+            where + ": it is held by another user, " + user_name(uid) +
+                ". WARNING: the port may be hijacked: SDKs configured with `ssocred env` "
+                "for it would send that user their endpoint token and take any credentials "
+                "it serves. Refusing to start. Stop that process (or ask an administrator), "
+                "then start ssocredd again; socket activation keeps the port held while "
+                "ssocredd is down (docs/security.md, \"Port squatting\")");
+    }
+    return Error::make(ErrorCode::Io, where + ": " + ec.message() +
+                                          " by another process of yours (another ssocredd?)");
+}
+
 }  // namespace
 
 Expected<tcp::endpoint> parse_listen_address(std::string_view text) {
@@ -225,8 +258,12 @@ Expected<std::shared_ptr<Listener>> make_tcp_listener(const std::shared_ptr<Serv
     if (acceptor.open(ep.protocol(), ec); ec) return socket_error(where, ec);
     if (acceptor.set_option(tcp::acceptor::reuse_address(true), ec); ec)
         return socket_error(where, ec);
-    if (acceptor.bind(ep, ec); ec) return socket_error(where, ec);
+    if (acceptor.bind(ep, ec); ec) {
+        if (ec == asio::error::address_in_use) return port_taken_error(where, ep, ec);
+        return socket_error(where, ec);
+    }
     if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
+        if (ec == asio::error::address_in_use) return port_taken_error(where, ep, ec);
         return socket_error(where, ec);
     }
     auto l = std::make_shared<AcceptLoop<tcp>>(ctx, std::move(acceptor), std::filesystem::path{});

@@ -63,6 +63,25 @@ std::optional<std::chrono::seconds> parse_timeout_seconds(std::string_view text)
     return std::chrono::seconds(value);
 }
 
+// Overwrites the stack below the caller's frame, where cpp-httplib's receive loop kept its
+// read buffer (CPPHTTPLIB_RECV_BUFSIZ on the stack) and the TLS layer its plaintext: a
+// response body in clear would otherwise stay there until the stack is reused.
+[[gnu::noinline]] void wipe_stack_below() {
+    volatile unsigned char scratch[64 * 1024];
+    secure_wipe(const_cast<unsigned char*>(scratch), sizeof scratch);
+}
+
+// Grows a body whose secrets must not be left behind to hold at least `want` bytes: into a
+// fresh buffer, the old one wiped first (std::string's own growth would free it unwiped).
+void grow_wiped(std::string& body, std::size_t want) {
+    if (want <= body.capacity()) return;
+    std::string bigger;
+    bigger.reserve(want);
+    bigger.append(body);
+    secure_wipe(body);
+    body.swap(bigger);
+}
+
 }  // namespace
 
 HttpResponse::~HttpResponse() {
@@ -126,18 +145,28 @@ Expected<HttpResponse> HttpClient::send(HttpRequest request) {
     std::string body;
     bool too_big = false;
     const std::size_t cap = options_.max_body;
-    req.content_receiver = [&](const char* data, std::size_t n, std::uint64_t, std::uint64_t) {
-        if (body.size() + n > cap) {
+    body.reserve(std::min<std::size_t>(cap, 16 * 1024));  // a GetRoleCredentials answer fits
+    req.content_receiver = [&](const char* data, std::size_t n, std::uint64_t,
+                               std::uint64_t total) {
+        if (body.size() + n > cap || total > cap) {
             too_big = true;
             return false;
         }
+        // Content-Length known: one buffer of the right size from the start.
+        grow_wiped(body, static_cast<std::size_t>(total));
+        if (body.size() + n > body.capacity())
+            grow_wiped(body, std::min(cap, std::max(body.size() + n, 2 * body.capacity())));
         body.append(data, n);
         return true;
     };
 
     const auto started = std::chrono::steady_clock::now();
     auto result = client.send(req);
+    wipe_stack_below();
     secure_wipe(req.body);
+    // The bearer token travels in a header (x-amz-sso_bearer_token).
+    for (auto& [name, value] : req.headers) secure_wipe(value);
+    for (auto& [name, value] : request.headers) secure_wipe(value);
     const auto elapsed = std::chrono::steady_clock::now() - started;
     if (!result) {
         secure_wipe(body);

@@ -306,6 +306,12 @@ auto SessionManager::with_token(const std::string& session, const char* operatio
     return login_required(session, "was rejected by the SSO portal");
 }
 
+std::string SessionManager::canonical_session(std::string_view session) const {
+    if (!session.empty()) return std::string(session);
+    auto resolved = resolve_session(session);
+    return resolved ? std::move(*resolved) : std::string();
+}
+
 Expected<RoleCredentials> SessionManager::fetch(const RoleRef& role) {
     auto sid = resolve_session(role.session);
     if (!sid) return std::move(sid).error();

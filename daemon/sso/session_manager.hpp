@@ -107,6 +107,8 @@ class SessionManager final : public RoleCredentialFetcher {
 
     // RoleCredentialFetcher. role.session empty = default session.
     Expected<RoleCredentials> fetch(const RoleRef& role) override;
+    // resolve_session, or `session` unchanged when it does not resolve.
+    std::string canonical_session(std::string_view session) const override;
 
     // All accounts with their roles (every page), cached for accounts_ttl; refresh bypasses it.
     Expected<AccountList> list_accounts(const std::string& session, bool refresh);

@@ -135,6 +135,12 @@ Status ensure_cache_dir(const std::filesystem::path& dir) {
     return ok();
 }
 
+// Replaces a secret member, wiping the old value first: assignment would free it unwiped.
+void set_secret(json& j, const char* name, const std::string& value) {
+    if (auto it = j.find(name); it != j.end()) wipe_json(*it);
+    j[name] = value;
+}
+
 std::filesystem::path lock_path_for(const std::filesystem::path& file) {
     auto p = file;
     p += ".lock";
@@ -180,10 +186,12 @@ bool aws_cli::is_newer_token(const TokenState& candidate, const TokenState& ours
     return !(candidate.access_token == ours.access_token) && candidate.issued_at > ours.issued_at;
 }
 
-AwsCliCache::AwsCliCache(std::filesystem::path dir, std::chrono::milliseconds reread_delay)
-    : dir_(std::move(dir)), reread_delay_(reread_delay) {}
+AwsCliCache::AwsCliCache(std::filesystem::path dir, std::chrono::milliseconds reread_delay,
+                         Write write)
+    : dir_(std::move(dir)), reread_delay_(reread_delay), write_(write) {}
 
-AwsCliCache::AwsCliCache() : AwsCliCache(paths::aws_sso_cache_dir()) {}
+AwsCliCache::AwsCliCache(Write write)
+    : AwsCliCache(paths::aws_sso_cache_dir(), std::chrono::milliseconds(50), write) {}
 
 std::size_t AwsCliCache::remove_stale_temporaries() const {
     std::vector<std::string> targets;
@@ -252,20 +260,31 @@ Expected<AwsCliCache::WriteResult> AwsCliCache::write_token(const TokenState& st
     json& j = *merged;
     if (!state.start_url.empty()) j["startUrl"] = state.start_url;
     if (!state.region.empty()) j["region"] = state.region;
-    j["accessToken"] = state.access_token.reveal();
+    set_secret(j, "accessToken", state.access_token.reveal());
     j["expiresAt"] = format_utc(state.access_token_expires_at);
-    if (state.registration) {
+    if (write_ == Write::TokenOnly) {
+        // What only a refresh needs stays in our sealed store; a refresh token the CLI left
+        // here was imported by the read before this write (SyncedSessionStore::load).
+        for (const char* name :
+             {"refreshToken", "clientSecret", "clientId", "registrationExpiresAt"}) {
+            if (auto it = j.find(name); it != j.end()) {
+                wipe_json(*it);
+                j.erase(it);
+            }
+        }
+    } else if (state.registration) {
         const auto& r = *state.registration;
         // A refresh token is bound to the client that obtained it: an old one from another
         // registration would only make the next refresh fail.
         if (state.refresh_token.empty() && string_member(j, "clientId") != r.client_id)
             j.erase("refreshToken");
         j["clientId"] = r.client_id;
-        j["clientSecret"] = r.client_secret.reveal();
+        set_secret(j, "clientSecret", r.client_secret.reveal());
         j["registrationExpiresAt"] = format_utc(r.expires_at);
     }
-    if (!state.refresh_token.empty()) j["refreshToken"] = state.refresh_token.reveal();
-    // else: keep the refreshToken already in the file (PROTOCOLS.md §12 item 26).
+    if (write_ == Write::Full && !state.refresh_token.empty())
+        set_secret(j, "refreshToken", state.refresh_token.reveal());
+    // else (Full): keep the refreshToken already in the file (PROTOCOLS.md §12 item 26).
 
     if (auto st = write_json(path, j); !st) return std::move(st).error();
     WriteResult r;

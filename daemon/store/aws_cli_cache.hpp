@@ -2,14 +2,25 @@
 //
 // One login then serves the AWS CLI, every SDK and the daemon (PROTOCOLS.md §6.1, §6.2).
 //
-// Token files `<sha1(session)>.json` are written exactly as the CLI writes them: members
-// startUrl, region, accessToken, expiresAt, clientId, clientSecret, registrationExpiresAt,
-// refreshToken; timestamps `YYYY-MM-DDTHH:MM:SSZ`; mode 0600; temp + fsync + rename in the
-// same directory. Writes are read-merge-write cycles under an exclusive flock on the
-// sidecar `<sha1>.json.lock` (other ssocred processes take it; the CLI and SDKs take no
-// lock at all, hence the merge):
+// Token files `<sha1(session)>.json` are written in the CLI's format: timestamps
+// `YYYY-MM-DDTHH:MM:SSZ`; mode 0600; temp + fsync + rename in the same directory. What goes
+// in depends on the write mode:
+//   - Write::TokenOnly (`--aws-cache=sync`, the default): startUrl, region, accessToken,
+//     expiresAt - all botocore's SSOTokenProvider and the JS and Go token providers need to
+//     use the token (they refresh only inside their last 5-15 minutes, long after the daemon
+//     renewed it). refreshToken, clientId, clientSecret and registrationExpiresAt are
+//     removed from the file: they stay sealed in ssocred's own store, and a reader of
+//     ~/.aws gets an access token that dies within hours, not a session that lasts months.
+//   - Write::Full (`--aws-cache=sync-full`): also clientId, clientSecret,
+//     registrationExpiresAt and refreshToken, exactly as the CLI writes them, so the CLI
+//     can refresh on its own while the daemon is down.
+// Reading is the same in both modes: a full file written by the CLI (`aws sso login`)
+// hands its refresh token and registration to the daemon. Writes are read-merge-write cycles under
+// an exclusive flock on the sidecar `<sha1>.json.lock` (other ssocred processes take it; the CLI
+// and SDKs take no lock at all, hence the merge):
 //   - members we do not know are preserved;
-//   - when our state has no refresh token, the one already in the file is kept (botocore,
+//   - (Full only) when our state has no refresh token, the one already in the file is kept
+//   (botocore,
 //     JS and Go drop it when a refresh response lacks one; §12 item 26) - unless the file
 //     belongs to another client registration, with which that refresh token cannot work;
 //   - the file is re-read under the lock right before writing, and if it holds a *newer*
@@ -53,11 +64,14 @@ bool is_newer_token(const TokenState& candidate, const TokenState& ours);
 
 class AwsCliCache {
   public:
+    enum class Write { TokenOnly, Full };
+
     // `dir` defaults to paths::aws_sso_cache_dir() (~/.aws/sso/cache; no SDK honours an
     // environment variable for it).
     explicit AwsCliCache(std::filesystem::path dir,
-                         std::chrono::milliseconds reread_delay = std::chrono::milliseconds(50));
-    AwsCliCache();
+                         std::chrono::milliseconds reread_delay = std::chrono::milliseconds(50),
+                         Write write = Write::Full);
+    explicit AwsCliCache(Write write = Write::Full);
 
     const std::filesystem::path& dir() const { return dir_; }
 
@@ -99,6 +113,7 @@ class AwsCliCache {
   private:
     std::filesystem::path dir_;
     std::chrono::milliseconds reread_delay_;
+    Write write_;
 };
 
 }  // namespace ssocred

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <sys/types.h>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -24,5 +25,11 @@ Expected<uid_t> unix_peer_uid(int fd);
 // returns an Internal error, and callers fail closed.
 Expected<uid_t> tcp_peer_uid(const boost::asio::ip::tcp::endpoint& local,
                              const boost::asio::ip::tcp::endpoint& peer);
+
+// The uids owning the TCP LISTEN sockets that receive connections to `ep` (same address,
+// the wildcard of its family, the IPv6 wildcard or a v4-mapped address for IPv4): who holds
+// a port we could not bind. Linux only (a NETLINK_SOCK_DIAG dump); elsewhere an Internal
+// error.
+Expected<std::vector<uid_t>> tcp_listener_uids(const boost::asio::ip::tcp::endpoint& ep);
 
 }  // namespace ssocred

@@ -43,6 +43,7 @@ class State:
         self.tokens = {}
         self.logins = {}
         self.next_id = 1
+        self.next_active = 1
         self.requests = []
         self.logged_in = not args.logged_out
 
@@ -165,6 +166,16 @@ class Handler(BaseHTTPRequestHandler):
                 "SessionToken": "fake-session-token", "Expiration": ts(3600), "AccountId": acct})
         if method == "POST" and path == "/v1/tokens":
             b = self.body()
+            if b.get("active"):  # an active-role token: no role, sliding expiry
+                tid = f"act{st.next_active}"  # own counter: scoped ids stay tok1, tok2...
+                st.next_active += 1
+                tok = {"id": tid, "kind": "active", "role": None, "created_at": ts(),
+                       "expires_at": ts(b.get("idle_seconds") or 86400),
+                       "idle_seconds": b.get("idle_seconds") or 86400,
+                       "token_file": f"/tmp/state/tokens/{tid}/token" if b.get("file") else None,
+                       "label": b.get("label")}
+                st.tokens[tid] = tok
+                return self.send_json(201, dict(tok, token=f"active-{tid}"))
             role = role_for(profile=b.get("profile"), account_id=b.get("account_id"),
                             role_name=b.get("role_name"))
             if role is None:

@@ -147,5 +147,22 @@ class ImdsEndpoint(DaemonTestCase):
         self.assertEqual(r.stdout.strip(), "403", r.stderr)
 
 
+class OneRoleOneCacheEntry(DaemonTestCase):
+    def test_profile_path_and_account_path_share_one_upstream_call(self):
+        # "ro" names its sso-session; the account/role path names none (the default
+        # session): the same role, so one GetRoleCredentials and the same keys.
+        before = self.emu.count("GetRoleCredentials")
+        s1, a = self.get_json("/v1/profiles/ro/credentials", self.token)
+        s2, b = self.get_json("/v1/accounts/111111111111/roles/ReadOnlyAccess/credentials", self.token)
+        s3, c = self.get_json("/v1/profiles/ro/credentials", self.token)
+        self.assertEqual((s1, s2, s3), (200, 200, 200))
+        self.assertEqual(self.emu.count("GetRoleCredentials") - before, 1)
+        self.assertEqual(a["AccessKeyId"], b["AccessKeyId"])
+        self.assertEqual(b["AccessKeyId"], c["AccessKeyId"])
+        _, st = self.daemon.control("GET", "/v1/status")
+        ro = [r for r in st["roles"] if r["role_name"] == "ReadOnlyAccess"]
+        self.assertEqual([r["session"] for r in ro], ["demo"], st["roles"])
+
+
 if __name__ == "__main__":
     unittest.main()

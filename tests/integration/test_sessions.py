@@ -135,19 +135,109 @@ class Persistence(DaemonTestCase):
 
 
 class AwsCliCache(DaemonTestCase):
+    """`--aws-cache=sync`, the default: the cache file carries what SDKs need to use the
+    token, never the refresh token or the client secret (docs/security.md)."""
+    TOKEN_ONLY = ["accessToken", "expiresAt", "region", "startUrl"]
+    # Short-lived access tokens: the daemon renews within seconds (and botocore, inside its
+    # 15-minute window, tries to refresh on its own and must fall back to the token).
+    emulator_args = ("--approve-after", "0", "--device-interval", "0", "--access-token-ttl", "40")
+
+    def refreshes(self, client_id=None):
+        return [t for t in self.emu.issued()["access_tokens"] if t["grant"] == "refresh_token"
+                and (client_id is None or t["client_id"] == client_id)]
+
     def cache_file(self):
         name = hashlib.sha1(b"demo").hexdigest()
         return os.path.join(self.daemon.home, ".aws", "sso", "cache", name + ".json")
 
-    def test_botocore_reads_what_the_daemon_wrote(self):
-        out = self.python(
+    def read_cache(self):
+        with open(self.cache_file()) as f:
+            return json.load(f)
+
+    def botocore_token(self):
+        return self.python(
             "from botocore.session import Session\n"
             "from botocore.tokens import SSOTokenProvider\n"
             "s=Session(profile='dev')\n"
             "t=SSOTokenProvider(s).load_token()\n"
-            "print(t.get_frozen_token().token)\n", {})
+            "print(t.get_frozen_token().token)\n", {}).strip()
+
+    def test_botocore_reads_what_the_daemon_wrote(self):
         issued = {t["access_token"] for t in self.emu.issued()["access_tokens"]}
-        self.assertIn(out.strip(), issued)
+        self.assertIn(self.botocore_token(), issued)
+        j = self.read_cache()
+        self.assertEqual(sorted(j), self.TOKEN_ONLY)
+        self.assertRegex(j["expiresAt"], r"Z$")
+
+    def test_no_refresh_token_on_disk_in_clear(self):
+        # Wait for a renewal so several refresh tokens were issued, then look at every file
+        # the daemon may have written (HOME, state dir, runtime dir).
+        wait_until(lambda: self.refreshes(), timeout=40, interval=0.5, what="a renewal")
+        wait_until(lambda: self.read_cache()["accessToken"] == self.refreshes()[-1]["access_token"],
+                   timeout=5, interval=0.2, what="the renewed token in the cache file")
+        refresh = [t["refresh_token"] for t in self.emu.issued()["refresh_tokens"]]
+        self.assertTrue(refresh)
+        roots = {self.daemon.home, self.daemon.state_dir, os.path.dirname(self.daemon.socket)}
+        seen = 0
+        for root in roots:
+            for d, _, files in os.walk(root):
+                for name in files:
+                    path = os.path.join(d, name)
+                    if not os.path.isfile(path) or os.path.islink(path):
+                        continue
+                    with open(path, "rb") as f:
+                        data = f.read()
+                    seen += 1
+                    for r in refresh:
+                        self.assertNotIn(r.encode(), data, f"a refresh token in clear in {path}")
+                    self.assertNotIn(b"clientSecret", data, path)
+        self.assertGreater(seen, 2)
+
+    def test_a_full_cli_login_is_imported_and_its_refresh_token_taken_out(self):
+        # `aws sso login` elsewhere: a registration and a device login of its own, written
+        # as the AWS CLI writes the file (refresh token and client secret included).
+        import boto3
+        from botocore import UNSIGNED
+        from botocore.config import Config
+        oidc = boto3.client("sso-oidc", region_name="us-east-1", endpoint_url=self.emu.url,
+                            config=Config(signature_version=UNSIGNED))
+        reg = oidc.register_client(clientName="botocore-client-demo", clientType="public",
+                                   scopes=["sso:account:access"])
+        dev = oidc.start_device_authorization(clientId=reg["clientId"], clientSecret=reg["clientSecret"],
+                                              startUrl=self.read_cache()["startUrl"])
+        tok = oidc.create_token(clientId=reg["clientId"], clientSecret=reg["clientSecret"],
+                                grantType="urn:ietf:params:oauth:grant-type:device_code",
+                                deviceCode=dev["deviceCode"])
+        j = self.read_cache()
+        j.update({"accessToken": tok["accessToken"], "refreshToken": tok["refreshToken"],
+                  "clientId": reg["clientId"], "clientSecret": reg["clientSecret"],
+                  "registrationExpiresAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(reg["clientSecretExpiresAt"])),
+                  "expiresAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + tok["expiresIn"] + 5))})
+        tmp = self.cache_file() + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(j, f)
+        os.replace(tmp, self.cache_file())
+        # The daemon imports it and renews with the imported refresh token (only the CLI's
+        # registration can use it), and its write takes the refresh secrets out of the file.
+        wait_until(lambda: self.refreshes(reg["clientId"]), timeout=60, interval=0.5,
+                   what="a renewal with the imported refresh token")
+        wait_until(lambda: sorted(self.read_cache()) == self.TOKEN_ONLY, timeout=5, interval=0.2,
+                   what="a token-only cache file")
+        latest = self.refreshes(reg["clientId"])[-1]["access_token"]
+        wait_until(lambda: self.read_cache()["accessToken"] == latest, timeout=5, interval=0.2,
+                   what="the renewed token in the cache file")
+        self.assertEqual(self.botocore_token(), self.read_cache()["accessToken"])
+
+
+class AwsCliCacheFull(DaemonTestCase):
+    """`--aws-cache=sync-full`: the whole file, as the AWS CLI writes it."""
+    daemon_args = ("--aws-cache=sync-full",)
+
+    def cache_file(self):
+        name = hashlib.sha1(b"demo").hexdigest()
+        return os.path.join(self.daemon.home, ".aws", "sso", "cache", name + ".json")
+
+    def test_the_whole_file_is_written(self):
         with open(self.cache_file()) as f:
             j = json.load(f)
         for k in ("startUrl", "region", "accessToken", "expiresAt", "clientId", "clientSecret",

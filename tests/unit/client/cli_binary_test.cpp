@@ -209,7 +209,9 @@ TEST_F(FakeDaemon, EnvEvaluatesInRealShells) {
         EXPECT_EQ(env["AWS_CONTAINER_CREDENTIALS_FULL_URI"],
                   "http://127.0.0.1:40123/v1/credentials")
             << c.shell;
-        EXPECT_EQ(env["AWS_CONTAINER_AUTHORIZATION_TOKEN"], "main-token-value") << c.shell;
+        // An active-role token, never the main token.
+        EXPECT_EQ(env["AWS_CONTAINER_AUTHORIZATION_TOKEN"].rfind("active-act", 0), 0u)
+            << c.shell << ": " << env["AWS_CONTAINER_AUTHORIZATION_TOKEN"];
         EXPECT_EQ(env["AWS_REGION"], "eu-west-1") << c.shell;
         EXPECT_FALSE(env.count("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) << c.shell;
         EXPECT_FALSE(env.count("AWS_PROFILE")) << c.shell;
@@ -254,7 +256,9 @@ TEST_F(FakeDaemon, ExecAppliesEnvAndReturnsStatus) {
         {"exec", "--", "sh", "-c", "printf %s \"$AWS_CONTAINER_AUTHORIZATION_TOKEN\"; exit 7"},
         {{"AWS_PROFILE", ""}});
     EXPECT_EQ(r.status, 7) << r.err;
-    EXPECT_EQ(r.out, "main-token-value");
+    EXPECT_EQ(r.out, "active-act1");
+    // The run's active-role token is revoked when the command ends.
+    EXPECT_NE(requests().find("DELETE /v1/tokens/act1"), std::string::npos);
 
     r = ssocred({"exec", "--profile", "dev", "sh", "-c",
                  "printf '%s %s' \"$AWS_CONTAINER_AUTHORIZATION_TOKEN\" \"${AWS_PROFILE-unset}\""});

@@ -27,6 +27,15 @@ ScopedToken scoped(bool file) {
     return t;
 }
 
+// An active-role token, as POST /v1/tokens {"active": true} returns it: no role.
+ScopedToken active_token(bool file) {
+    ScopedToken t;
+    t.id = "a1";
+    t.token = "active-token";
+    if (file) t.token_file = "/state/tokens/a1/token";
+    return t;
+}
+
 EnvLookup env_of(std::map<std::string, std::string> vars) {
     return [vars](std::string_view k) -> std::optional<std::string> {
         auto it = vars.find(std::string(k));
@@ -50,12 +59,22 @@ void expect_shadowing_unset(const std::map<std::string, std::optional<std::strin
     }
 }
 
-TEST(EnvPlan, DefaultIsContainerUriWithTokenValue) {
-    auto plan = compose_env({}, endpoint(), std::nullopt, env_of({}));
+TEST(EnvPlan, DefaultIsContainerUriWithAnActiveRoleToken) {
+    // Never the main token (it reaches every role): an active-role token, minted first.
+    EXPECT_TRUE(needs_scoped_token({}));
+    EXPECT_TRUE(wants_active_role_token({}));
+    EXPECT_FALSE(compose_env({}, endpoint(), std::nullopt, env_of({})));
+    auto body = scoped_token_request({}, nullptr, "env");
+    EXPECT_EQ(body["active"], true);
+    EXPECT_EQ(body["file"], false);
+    EXPECT_FALSE(body.contains("account_id"));
+    EXPECT_FALSE(body.contains("profile"));
+
+    auto plan = compose_env({}, endpoint(), active_token(false), env_of({}));
     ASSERT_TRUE(plan) << plan.error().message;
     auto v = apply(*plan);
     EXPECT_EQ(v["AWS_CONTAINER_CREDENTIALS_FULL_URI"], "http://127.0.0.1:40123/v1/credentials");
-    EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN"], "main-token");
+    EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN"], "active-token");
     EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], std::nullopt);
     EXPECT_TRUE(v.count("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"));
     EXPECT_TRUE(v.count("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"));
@@ -70,10 +89,12 @@ TEST(EnvPlan, DefaultIsContainerUriWithTokenValue) {
 TEST(EnvPlan, TokenFileNeverBoth) {
     EnvRequest req;
     req.token_file = true;
-    auto plan = compose_env(req, endpoint(), std::nullopt, env_of({}));
+    EXPECT_EQ(scoped_token_request(req, nullptr, "env")["file"], true);
+    auto plan = compose_env(req, endpoint(), active_token(true), env_of({}));
     ASSERT_TRUE(plan);
     auto v = apply(*plan);
-    EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], "/state/endpoint-token");
+    EXPECT_EQ(v["AWS_CONTAINER_CREDENTIALS_FULL_URI"], "http://127.0.0.1:40123/v1/credentials");
+    EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], "/state/tokens/a1/token");
     EXPECT_TRUE(v.count("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
     EXPECT_EQ(v["AWS_CONTAINER_AUTHORIZATION_TOKEN"], std::nullopt);
 }
@@ -270,8 +291,8 @@ TEST(EnvPlan, ImdsRejectsProfileAndTokenFile) {
 }
 
 TEST(EnvPlan, RegionKeptWhenUserSetOne) {
-    auto plan =
-        compose_env({}, endpoint(), std::nullopt, env_of({{"AWS_DEFAULT_REGION", "ap-south-1"}}));
+    auto plan = compose_env({}, endpoint(), active_token(false),
+                            env_of({{"AWS_DEFAULT_REGION", "ap-south-1"}}));
     ASSERT_TRUE(plan);
     auto v = apply(*plan);
     EXPECT_FALSE(v.count("AWS_REGION"));
@@ -287,9 +308,9 @@ TEST(EnvPlan, NoLoopbackListenerIsAnError) {
 }
 
 TEST(EnvPlan, TokenWithNewlineRefused) {
-    EndpointInfo e = endpoint();
-    e.token = "abc\n";
-    EXPECT_FALSE(compose_env({}, e, std::nullopt, env_of({})));
+    ScopedToken t = active_token(false);
+    t.token = "abc\n";
+    EXPECT_FALSE(compose_env({}, endpoint(), t, env_of({})));
 }
 
 TEST(EnvPlan, MergeNoProxy) {

@@ -23,6 +23,23 @@ TEST_F(EngineTest, CacheHitAfterFirstFetch) {
     EXPECT_EQ(engine->snapshot().counters.served_cached, 1u);
 }
 
+TEST_F(EngineTest, TheDefaultSessionAndItsNameAreOneCacheEntry) {
+    // /v1/accounts/A/roles/R names no session, /v1/profiles/P names it: one role, one call.
+    make();
+    auto by_path = get(role("111122223333", "Dev", ""));
+    ASSERT_TRUE(by_path) << by_path.error().message;
+    auto by_profile = get(role("111122223333", "Dev", "corp"));
+    ASSERT_TRUE(by_profile);
+    EXPECT_EQ(fetcher.calls(), 1);
+    EXPECT_EQ(by_path->get(), by_profile->get());
+    const auto snap = engine->snapshot();
+    ASSERT_EQ(snap.roles.size(), 1u);
+    EXPECT_EQ(snap.roles[0].role.session, "corp");
+    // Another session's role of the same name stays apart.
+    ASSERT_TRUE(get(role("111122223333", "Dev", "other")));
+    EXPECT_EQ(fetcher.calls(), 2);
+}
+
 TEST_F(EngineTest, ConcurrentGetsForAStaleRoleMakeOneUpstreamCall) {
     boost::asio::thread_pool pool(2);
     auto s = std::make_unique<ManualScheduler>(clock);

@@ -50,6 +50,12 @@ class FakeFetcher final : public RoleCredentialFetcher {
         return c;
     }
 
+    // The default session, as the SessionManager resolves an empty one.
+    std::string canonical_session(std::string_view session) const override {
+        return session.empty() ? default_session : std::string(session);
+    }
+    std::string default_session = "corp";
+
     int calls() const {
         std::lock_guard lock(mutex_);
         return calls_;

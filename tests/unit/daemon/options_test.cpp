@@ -40,6 +40,14 @@ TEST(Options, EveryFlagInBothSpellings) {
     EXPECT_EQ(o.log_format, LogFormat::Json);
 }
 
+TEST(Options, AwsCacheModes) {
+    EXPECT_EQ(parse({"--aws-cache=sync"})->options.aws_cache, AwsCacheMode::Sync);
+    EXPECT_EQ(parse({"--aws-cache", "sync-full"})->options.aws_cache, AwsCacheMode::SyncFull);
+    EXPECT_EQ(parse({"--aws-cache=off"})->options.aws_cache, AwsCacheMode::Off);
+    EXPECT_STREQ(aws_cache_mode_name(AwsCacheMode::SyncFull), "sync-full");
+    EXPECT_NE(usage_text().find("sync-full"), std::string::npos);
+}
+
 TEST(Options, HelpAndVersion) {
     EXPECT_EQ(parse({"--help"})->action, ParsedCommandLine::Action::PrintHelp);
     EXPECT_EQ(parse({"--version"})->action, ParsedCommandLine::Action::PrintVersion);

@@ -168,6 +168,49 @@ TEST_F(TokensTest, TtlBeyondTheCapIsRefused) {
     EXPECT_TRUE(t->authenticate(capped->token.reveal()));
 }
 
+TEST_F(TokensTest, ActiveRoleTokenSlidesAndReachesNoNamedRole) {
+    auto t = open();
+    auto m = t->mint_active(std::chrono::seconds(100), false, "env");
+    ASSERT_TRUE(m) << m.error().message;
+    EXPECT_TRUE(m->info.active_role);
+    const std::string value = m->token.reveal();
+    auto g = t->authenticate(value);
+    ASSERT_TRUE(g);
+    EXPECT_TRUE(g->active_only);
+    EXPECT_FALSE(g->all_roles);
+    EXPECT_EQ(g->id, m->info.id);
+    // Each use moves the expiry: 3 x 60 s of use with a 100 s idle timeout.
+    for (int i = 0; i < 3; ++i) {
+        clock.advance(60s);
+        ASSERT_TRUE(t->authenticate(value)) << i;
+    }
+    // Persisted (the slide moved it by more than a quarter of the idle timeout): a
+    // restart keeps it alive.
+    clock.advance(60s);
+    ASSERT_TRUE(open()->authenticate(value));
+    clock.advance(101s);
+    EXPECT_FALSE(t->authenticate(value));
+    EXPECT_TRUE(t->list().empty());  // pruned
+    EXPECT_FALSE(t->mint_active(0s, false, ""));
+    EXPECT_FALSE(t->mint_active(EndpointTokens::kMaxIdle + 1s, false, ""));
+}
+
+TEST_F(TokensTest, RotateMainKillsTheOldValueAndPersists) {
+    auto t = open();
+    const std::string old = t->main_token().reveal();
+    ASSERT_TRUE(t->rotate_main());
+    const std::string fresh = t->main_token().reveal();
+    EXPECT_NE(fresh, old);
+    EXPECT_FALSE(t->authenticate(old));
+    ASSERT_TRUE(t->authenticate(fresh));
+    EXPECT_TRUE(t->authenticate(fresh)->all_roles);
+    auto on_disk = read_file(t->main_token_file());
+    ASSERT_TRUE(on_disk);
+    EXPECT_EQ(*on_disk, fresh);
+    EXPECT_EQ(mode(t->main_token_file()), 0600u);
+    EXPECT_EQ(open()->main_token().reveal(), fresh);
+}
+
 TEST_F(TokensTest, FileTokensAndRotation) {
     auto t = open();
     auto m = t->mint(role("1", "R"), std::nullopt, true, "container");

@@ -127,6 +127,44 @@ TEST_F(AwsCliCacheTest, WritesExactlyTheCliFormat) {
               (std::vector<std::string>{kSessionFile, std::string(kSessionFile) + ".lock"}));
 }
 
+TEST_F(AwsCliCacheTest, TokenOnlyWritesWhatTheSdksNeedAndNoRefreshSecrets) {
+    // `--aws-cache=sync`: botocore's SSOTokenProvider (and the JS and Go providers) need
+    // startUrl, region, accessToken and expiresAt; a CLI-written file's refresh secrets are
+    // removed (the read before this write imported them), unknown members stay.
+    write_raw(
+        file,
+        R"({"startUrl": "https://old", "accessToken": "old", "expiresAt": "2020-01-01T00:00:00Z",
+                  "refreshToken": "aor-CLI", "clientId": "cli-client", "clientSecret": "cli-SECRET",
+                  "registrationExpiresAt": "2027-01-01T00:00:00Z", "custom": 7})");
+    set_mtime(file, SystemTime{});
+    AwsCliCache token_only{dir, std::chrono::milliseconds(10), AwsCliCache::Write::TokenOnly};
+    auto r = token_only.write_token(sample_state());
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_TRUE(r->written);
+    EXPECT_EQ(mode_of(file), 0600u);
+    const json j = read_json(file);
+    std::vector<std::string> names;
+    for (const auto& [k, v] : j.items()) names.push_back(k);
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"accessToken", "custom", "expiresAt", "region",
+                                               "startUrl"}));
+    EXPECT_EQ(j["accessToken"], "aoa-ACCESS-TOKEN-1");
+    EXPECT_EQ(j["expiresAt"], "2026-11-18T11:06:40Z");
+    EXPECT_EQ(j["startUrl"], "https://d-1234567890.awsapps.com/start");
+    EXPECT_EQ(j["region"], "us-east-1");
+    auto text = read_file(file);
+    ASSERT_TRUE(text);
+    EXPECT_EQ(text->find("REFRESH"), std::string::npos);
+    EXPECT_EQ(text->find("SECRET"), std::string::npos);
+
+    // Read back: a usable token without a registration or a refresh token.
+    auto back = token_only.read_token("my-sso");
+    ASSERT_TRUE(back && *back);
+    EXPECT_TRUE((*back)->access_token.equals("aoa-ACCESS-TOKEN-1"));
+    EXPECT_TRUE((*back)->refresh_token.empty());
+    EXPECT_FALSE((*back)->registration);
+}
+
 TEST_F(AwsCliCacheTest, ReadsBackWhatItWrote) {
     ASSERT_TRUE(cache.write_token(sample_state()));
     auto r = cache.read_token("my-sso");

@@ -93,6 +93,38 @@ TEST_F(SyncedSessionStoreTest, AdoptingAnotherClientsLoginTakesItsRegistration) 
     EXPECT_FALSE(merged.login_required);
 }
 
+TEST_F(SyncedSessionStoreTest, TokenOnlyKeepsTheRefreshTokenSealedAndImportsACliLogin) {
+    auto token_only = std::make_shared<AwsCliCache>(dir / "cache", std::chrono::milliseconds(10),
+                                                    AwsCliCache::Write::TokenOnly);
+    SyncedSessionStore synced{own, token_only};
+    ASSERT_TRUE(synced.save(sample_state()));
+    auto theirs = token_only->read_token("my-sso");
+    ASSERT_TRUE(theirs && *theirs);
+    EXPECT_TRUE((*theirs)->access_token.equals("aoa-ACCESS-TOKEN-1"));
+    EXPECT_TRUE((*theirs)->refresh_token.empty());
+    EXPECT_FALSE((*theirs)->registration);
+    // Loading merges the token-only file with our sealed state: the refresh token stays.
+    auto loaded = synced.load("my-sso");
+    ASSERT_TRUE(loaded && *loaded);
+    EXPECT_TRUE((*loaded)->refresh_token.equals("aor-REFRESH-TOKEN-1"));
+    ASSERT_TRUE((*loaded)->registration);
+
+    // `aws sso login` writes a full file: its refresh token is imported, then the next save
+    // strips it from the file again.
+    ASSERT_TRUE(cli->write_token(refreshed_by_cli()));  // a Write::Full writer, like the CLI
+    loaded = synced.load("my-sso");
+    ASSERT_TRUE(loaded && *loaded);
+    EXPECT_TRUE((*loaded)->refresh_token.equals("aor-FROM-CLI"));
+    ASSERT_TRUE(synced.save(**loaded));
+    theirs = token_only->read_token("my-sso");
+    ASSERT_TRUE(theirs && *theirs);
+    EXPECT_TRUE((*theirs)->access_token.equals("aoa-FROM-CLI"));
+    EXPECT_TRUE((*theirs)->refresh_token.empty());
+    auto mine = own->load("my-sso");
+    ASSERT_TRUE(mine && *mine);
+    EXPECT_TRUE((*mine)->refresh_token.equals("aor-FROM-CLI"));
+}
+
 TEST_F(SyncedSessionStoreTest, EraseRemovesBoth) {
     ASSERT_TRUE(store.save(sample_state()));
     ASSERT_TRUE(store.erase("my-sso"));

@@ -1,0 +1,39 @@
+// Who holds a TCP listening socket: the check `ssocred env` and `ssocred doctor` make before
+// they print or probe an endpoint (docs/security.md, "Port squatting").
+//
+// The daemon's default port is fixed (127.0.0.1:9911). While ssocredd is down, any local
+// user can bind it; SDKs configured by an earlier `eval "$(ssocred env)"` would then send
+// their token to that user. So the CLI asks the kernel who owns the listener the daemon
+// reports, and refuses when it is another uid: the daemon runs as the user (its control
+// socket peer is checked to be our uid), and so does a systemd user instance holding the
+// port for socket activation.
+//
+// Linux: /proc/net/tcp and /proc/net/tcp6 (the `uid` column; readable by every user). A
+// listener on the exact address, on the wildcard address of its family, or (IPv4) on the
+// IPv6 wildcard / a v4-mapped address counts: each receives connections to ADDR:PORT.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+#include <vector>
+
+#include "ssocred/expected.hpp"
+
+namespace ssocred::cli {
+
+// The uids of the LISTEN sockets in `proc_net_tcp` (the text of /proc/net/tcp or tcp6)
+// that receive connections to address:port. Malformed lines are skipped. Pure, for tests.
+std::vector<uid_t> listener_uids_in(std::string_view proc_net_tcp, std::string_view address,
+                                    int port);
+
+// The uids of every LISTEN socket receiving connections to address:port on this host
+// (empty: nothing listens). Unsupported on other systems: an empty list.
+Expected<std::vector<uid_t>> listener_uids(std::string_view address, int port);
+
+// Ok when every listener of address:port belongs to `expected` (or none exists: nothing
+// can receive a token yet). Otherwise an error naming the other owner (uid and user name)
+// and saying that the port may be hijacked.
+Status check_listener_owner(std::string_view address, int port, uid_t expected);
+
+}  // namespace ssocred::cli
