@@ -54,7 +54,7 @@ _ssocred() {
         use) COMPREPLY=($(compgen -W "$(_ssocred_profiles)" -- "$cur")) ;;
         help) COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec credential-process container-setup doctor completion help" -- "$cur")) ;;
         completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
-        tokens) COMPREPLY=($(compgen -W "list revoke" -- "$cur")) ;;
+        tokens) COMPREPLY=($(compgen -W "list revoke rotate-main" -- "$cur")) ;;
         profiles) COMPREPLY=($(compgen -W "sync" -- "$cur")) ;;
         exec) COMPREPLY=($(compgen -c -- "$cur")) ;;
     esac

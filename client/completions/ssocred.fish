@@ -62,6 +62,6 @@ complete -c ssocred -n '__fish_seen_subcommand_from container-setup' -l undo -d 
 complete -c ssocred -n '__fish_seen_subcommand_from use' -a '(__ssocred_profiles)'
 complete -c ssocred -n '__fish_seen_subcommand_from help' -a 'login logout list use profiles status env tokens exec credential-process container-setup doctor completion help'
 complete -c ssocred -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
-complete -c ssocred -n '__fish_seen_subcommand_from tokens' -a 'list revoke'
+complete -c ssocred -n '__fish_seen_subcommand_from tokens' -a 'list revoke rotate-main'
 complete -c ssocred -n '__fish_seen_subcommand_from profiles' -a 'sync'
 complete -c ssocred -n '__fish_seen_subcommand_from exec' -a '(__fish_complete_subcommand --fcs-skip=2)'

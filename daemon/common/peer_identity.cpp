@@ -2,9 +2,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <vector>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <vector>
 
 #ifdef __linux__
 #include <linux/inet_diag.h>

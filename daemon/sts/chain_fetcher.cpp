@@ -81,4 +81,9 @@ Expected<RoleCredentials> ChainFetcher::fetch(const RoleRef& role) {
     return current;
 }
 
+std::string ChainFetcher::canonical_session(std::string_view session) const {
+    if (config::is_chained_session(session)) return std::string(session);
+    return sso_.canonical_session(session);
+}
+
 }  // namespace ssocred::sts

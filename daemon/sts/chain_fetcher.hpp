@@ -34,6 +34,9 @@ class ChainFetcher final : public RoleCredentialFetcher {
     void set_config(config::AwsConfig config);
 
     Expected<RoleCredentials> fetch(const RoleRef& role) override;
+    // A chained role's marker session is its own name; SSO sessions are the SSO layer's to
+    // resolve (the default session and its name are one cache entry).
+    std::string canonical_session(std::string_view session) const override;
 
   private:
     RoleCredentialFetcher& sso_;

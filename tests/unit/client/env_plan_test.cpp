@@ -395,12 +395,12 @@ TEST(EnvPlanRegion, RegionTheUserSetWinsAsInTheAwsCli) {
 TEST(EnvPlanRegion, ActiveRoleLabelForPrompts) {
     EndpointInfo e = endpoint();
     e.active_label = "dev";
-    auto plan = compose_env({}, e, std::nullopt, env_of({}));
+    auto plan = compose_env({}, e, active_token(false), env_of({}));
     ASSERT_TRUE(plan) << plan.error().message;
     EXPECT_EQ(apply(*plan)["SSOCRED_PROFILE"], "dev");
 
     e.active_label.reset();
-    plan = compose_env({}, e, std::nullopt, env_of({{"SSOCRED_PROFILE", "old"}}));
+    plan = compose_env({}, e, active_token(false), env_of({{"SSOCRED_PROFILE", "old"}}));
     ASSERT_TRUE(plan) << plan.error().message;
     auto v = apply(*plan);
     ASSERT_TRUE(v.count("SSOCRED_PROFILE"));
