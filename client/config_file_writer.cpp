@@ -1,14 +1,11 @@
 #include "config_file_writer.hpp"
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <system_error>
-#include <unistd.h>
 
-#include "fd.hpp"
+#include "store/atomic_file.hpp"
 
 namespace ssocred::cli {
 namespace {
@@ -19,51 +16,10 @@ Error file_error(const std::string& what, const std::filesystem::path& path, int
     return Error::make(ErrorCode::Io, what + " " + path.string() + ": " + std::strerror(err));
 }
 
+// The daemon's reader: reserved up front, size-capped, and it follows the link (the user's own
+// file, as in the AWS CLI).
 Expected<std::string> read_all(const std::filesystem::path& path) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) return file_error("cannot read", path, errno);
-    std::string out;
-    char buf[65536];
-    for (;;) {
-        const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return file_error("cannot read", path, errno);
-        }
-        if (n == 0) return out;
-        out.append(buf, static_cast<std::size_t>(n));
-        if (out.size() > kMaxConfigBytes)
-            return Error::make(ErrorCode::Invalid, path.string() + " is larger than 64 MiB");
-    }
-}
-
-// Temporary file next to `path`, `content` written and synced, renamed over `path`.
-Status write_atomic(const std::filesystem::path& path, std::string_view content, mode_t mode) {
-    const auto dir = path.parent_path();
-    std::string tmp = (dir / ("." + path.filename().string() + ".ssocred-XXXXXX")).string();
-    UniqueFd fd(::mkostemp(tmp.data(), O_CLOEXEC));
-    if (fd.get() < 0) return file_error("cannot create a temporary file in", dir, errno);
-    auto fail = [&](const char* what) {
-        const int err = errno;
-        ::unlink(tmp.c_str());
-        return file_error(what, path, err);
-    };
-    if (::fchmod(fd.get(), mode) != 0) return fail("cannot set the mode of");
-    std::size_t written = 0;
-    while (written < content.size()) {
-        const ssize_t n = ::write(fd.get(), content.data() + written, content.size() - written);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return fail("cannot write");
-        }
-        written += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd.get()) != 0) return fail("cannot sync");
-    if (::close(fd.release()) != 0) return fail("cannot close");
-    if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot replace");
-    UniqueFd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dirfd.get() >= 0) ::fsync(dirfd.get());  // best effort: the rename itself succeeded
-    return ok();
+    return read_file(path, kMaxConfigBytes, Symlinks::Follow);
 }
 
 }  // namespace
@@ -104,8 +60,10 @@ Expected<std::filesystem::path> replace_config_file(const ConfigFile& file,
                                                    "written, run the command again");
     }
     const std::filesystem::path backup = file.target.string() + ".bak";
-    if (auto st = write_atomic(backup, file.text, file.mode); !st) return std::move(st).error();
-    if (auto st = write_atomic(file.target, new_text, file.mode); !st) return std::move(st).error();
+    if (auto st = write_file_atomic(backup, file.text, file.mode); !st)
+        return std::move(st).error();
+    if (auto st = write_file_atomic(file.target, new_text, file.mode); !st)
+        return std::move(st).error();
     return backup;
 }
 

@@ -7,6 +7,8 @@
 #include <tuple>
 #include <utility>
 
+#include "config/ini_parser.hpp"
+
 namespace ssocred::cli::profile_sync {
 namespace {
 
@@ -57,42 +59,10 @@ std::optional<std::string> marker_session(std::string_view line, std::string_vie
 // into words as the daemon and botocore do (whitespace separates, quotes group, `#`/`;` after
 // whitespace starts a comment). nullopt for other lines and other section kinds.
 std::optional<std::string> header_profile(std::string_view line) {
-    std::string_view t = trim(line);
-    if (t.empty() || t.front() != '[') return std::nullopt;
-    for (std::size_t i = 1; i < t.size(); ++i) {
-        if ((t[i] == '#' || t[i] == ';') && is_space(t[i - 1])) {
-            t = trim(t.substr(0, i));
-            break;
-        }
-    }
-    if (t.size() < 2 || t.back() != ']') return std::nullopt;
-    std::vector<std::string> words;
-    std::string cur;
-    bool in_word = false;
-    char quote = 0;
-    for (char c : t.substr(1, t.size() - 2)) {
-        if (quote != 0) {
-            if (c == quote) {
-                quote = 0;
-            } else {
-                cur.push_back(c);
-            }
-        } else if (c == '"' || c == '\'') {
-            quote = c;
-            in_word = true;
-        } else if (is_space(c)) {
-            if (in_word) words.push_back(std::move(cur));
-            cur.clear();
-            in_word = false;
-        } else {
-            cur.push_back(c);
-            in_word = true;
-        }
-    }
-    if (quote != 0) return std::nullopt;
-    if (in_word) words.push_back(std::move(cur));
-    if (words.size() == 1 && words[0] == "default") return words[0];
-    if (words.size() == 2 && words[0] == "profile") return words[1];
+    auto words = config::section_header_words(line);
+    if (!words) return std::nullopt;
+    if (words->size() == 1 && (*words)[0] == "default") return (*words)[0];
+    if (words->size() == 2 && (*words)[0] == "profile") return (*words)[1];
     return std::nullopt;
 }
 

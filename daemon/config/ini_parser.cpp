@@ -182,6 +182,14 @@ class Parser {
 
 }  // namespace
 
+std::optional<std::vector<std::string>> section_header_words(std::string_view line) {
+    const std::string_view body = strip_inline_comment(trim(line));
+    if (body.size() < 2 || body.front() != '[' || body.back() != ']') return std::nullopt;
+    auto words = split_words(body.substr(1, body.size() - 2));
+    if (!words || words->empty()) return std::nullopt;
+    return words;
+}
+
 Expected<IniDocument> parse_ini(std::string_view text, std::string_view file_name) {
     Parser parser(file_name);
     return parser.run(text);

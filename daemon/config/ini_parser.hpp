@@ -11,6 +11,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,5 +34,10 @@ struct IniDocument {
 
 // `file_name` only labels error messages.
 Expected<IniDocument> parse_ini(std::string_view text, std::string_view file_name);
+
+// The words of a section header line as parse_ini reads them ("[profile 'my dev'] # x" ->
+// {"profile", "my dev"}); nullopt when the line is not a well-formed header. For tools that
+// edit the file around its sections (`ssocred profiles sync`) and must agree with the parser.
+std::optional<std::vector<std::string>> section_header_words(std::string_view line);
 
 }  // namespace ssocred::config
