@@ -163,8 +163,10 @@ class Fixture {
     std::string substitute(std::string_view in, bool& had_token) const {
         std::string out(in);
         had_token = false;
+        // main_token() answers a copy (the token can be rotated): keep it alive here.
+        const Secret main = tokens_->main_token();
         const std::pair<std::string_view, const std::string&> values[] = {
-            {"@MAIN@", tokens_->main_token().reveal()}, {"@SCOPED@", scoped_}, {"@IMDS@", imds_}};
+            {"@MAIN@", main.reveal()}, {"@SCOPED@", scoped_}, {"@IMDS@", imds_}};
         for (const auto& [name, value] : values) {
             for (std::size_t pos = 0, n = 0;
                  n < 8 && (pos = out.find(name, pos)) != std::string::npos; ++n) {
