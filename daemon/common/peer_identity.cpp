@@ -12,6 +12,8 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+
+#include "store/unique_fd.hpp"
 #endif
 
 namespace ssocred {
@@ -39,13 +41,36 @@ Expected<uid_t> unix_peer_uid(int fd) {
 #ifdef __linux__
 namespace {
 
-// Closes the netlink socket on every path.
-struct Fd {
-    int fd = -1;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
+// Opens a NETLINK_SOCK_DIAG socket (replies time out after a second) and sends it one
+// request: an exact lookup, or with NLM_F_DUMP every socket that matches `req`.
+Expected<UniqueFd> send_diag_request(const inet_diag_req_v2& req, std::uint16_t flags) {
+    UniqueFd nl(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
+    if (!nl.valid()) {
+        return Error::make(ErrorCode::Io,
+                           std::string("socket diagnostics unavailable: ") + std::strerror(errno));
     }
-};
+    struct timeval tv {
+        1, 0
+    };
+    ::setsockopt(nl.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    struct {
+        nlmsghdr nlh;
+        inet_diag_req_v2 req;
+    } msg{};
+    msg.nlh.nlmsg_len = sizeof msg;
+    msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    msg.nlh.nlmsg_flags = flags;
+    msg.nlh.nlmsg_seq = 1;
+    msg.req = req;
+    sockaddr_nl kernel{};
+    kernel.nl_family = AF_NETLINK;
+    if (::sendto(nl.get(), &msg, sizeof msg, 0, reinterpret_cast<sockaddr*>(&kernel),
+                 sizeof kernel) < 0) {
+        return Error::make(ErrorCode::Io,
+                           std::string("sock_diag request failed: ") + std::strerror(errno));
+    }
+    return nl;
+}
 
 // A v4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4 address it stands for.
 boost::asio::ip::address unmap(const boost::asio::ip::address& a) {
@@ -79,43 +104,20 @@ Expected<uid_t> tcp_peer_uid(const boost::asio::ip::tcp::endpoint& local,
     if (src.is_v4() != dst.is_v4()) {
         return Error::make(ErrorCode::Internal, "mixed address families in a TCP connection");
     }
-    Fd nl{::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)};
-    if (nl.fd < 0) {
-        return Error::make(ErrorCode::Io,
-                           std::string("socket diagnostics unavailable: ") + std::strerror(errno));
-    }
-    struct timeval tv {
-        1, 0
-    };
-    ::setsockopt(nl.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-
-    struct {
-        nlmsghdr nlh;
-        inet_diag_req_v2 req;
-    } msg{};
-    msg.nlh.nlmsg_len = sizeof msg;
-    msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-    msg.nlh.nlmsg_flags = NLM_F_REQUEST;  // an exact lookup, not a dump
-    msg.nlh.nlmsg_seq = 1;
-    msg.req.sdiag_family = src.is_v4() ? AF_INET : AF_INET6;
-    msg.req.sdiag_protocol = IPPROTO_TCP;
-    msg.req.idiag_states = ~0U;
-    msg.req.id.idiag_sport = htons(peer.port());
-    msg.req.id.idiag_dport = htons(local.port());
-    fill_addr(src, msg.req.id.idiag_src);
-    fill_addr(dst, msg.req.id.idiag_dst);
-    msg.req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
-    msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-
-    sockaddr_nl kernel{};
-    kernel.nl_family = AF_NETLINK;
-    if (::sendto(nl.fd, &msg, sizeof msg, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) <
-        0) {
-        return Error::make(ErrorCode::Io,
-                           std::string("sock_diag request failed: ") + std::strerror(errno));
-    }
+    inet_diag_req_v2 req{};
+    req.sdiag_family = src.is_v4() ? AF_INET : AF_INET6;
+    req.sdiag_protocol = IPPROTO_TCP;
+    req.idiag_states = ~0U;
+    req.id.idiag_sport = htons(peer.port());
+    req.id.idiag_dport = htons(local.port());
+    fill_addr(src, req.id.idiag_src);
+    fill_addr(dst, req.id.idiag_dst);
+    req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+    req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    auto nl = send_diag_request(req, NLM_F_REQUEST);  // an exact lookup, not a dump
+    if (!nl) return std::move(nl).error();
     alignas(nlmsghdr) char buf[8192];
-    const ssize_t n = ::recv(nl.fd, buf, sizeof buf, 0);
+    const ssize_t n = ::recv(nl->get(), buf, sizeof buf, 0);
     if (n < 0) {
         return Error::make(ErrorCode::Io,
                            std::string("sock_diag reply failed: ") + std::strerror(errno));
@@ -146,39 +148,18 @@ Expected<std::vector<uid_t>> tcp_listener_uids(const boost::asio::ip::tcp::endpo
     const auto want = unmap(ep.address());
     std::vector<uid_t> out;
     for (const int family : {AF_INET, AF_INET6}) {
-        Fd nl{::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)};
-        if (nl.fd < 0) {
-            return Error::make(ErrorCode::Io, std::string("socket diagnostics unavailable: ") +
-                                                  std::strerror(errno));
-        }
-        struct timeval tv {
-            1, 0
-        };
-        ::setsockopt(nl.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        struct {
-            nlmsghdr nlh;
-            inet_diag_req_v2 req;
-        } msg{};
-        msg.nlh.nlmsg_len = sizeof msg;
-        msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-        msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        msg.nlh.nlmsg_seq = 1;
-        msg.req.sdiag_family = static_cast<__u8>(family);
-        msg.req.sdiag_protocol = IPPROTO_TCP;
-        msg.req.idiag_states = 1U << TCP_LISTEN;
-        sockaddr_nl kernel{};
-        kernel.nl_family = AF_NETLINK;
-        if (::sendto(nl.fd, &msg, sizeof msg, 0, reinterpret_cast<sockaddr*>(&kernel),
-                     sizeof kernel) < 0) {
-            return Error::make(ErrorCode::Io,
-                               std::string("sock_diag request failed: ") + std::strerror(errno));
-        }
+        inet_diag_req_v2 req{};
+        req.sdiag_family = static_cast<__u8>(family);
+        req.sdiag_protocol = IPPROTO_TCP;
+        req.idiag_states = 1U << TCP_LISTEN;
+        auto nl = send_diag_request(req, NLM_F_REQUEST | NLM_F_DUMP);
+        if (!nl) return std::move(nl).error();
         // A dump comes in as many datagrams as it takes, ended by NLMSG_DONE. Bounded: a
         // host has finitely many listeners, and each recv times out after a second.
         bool done = false;
         for (int reads = 0; !done && reads < 4096; ++reads) {
             alignas(nlmsghdr) char buf[16384];
-            const ssize_t n = ::recv(nl.fd, buf, sizeof buf, 0);
+            const ssize_t n = ::recv(nl->get(), buf, sizeof buf, 0);
             if (n <= 0) {
                 return Error::make(ErrorCode::Io,
                                    std::string("sock_diag reply failed: ") + std::strerror(errno));
