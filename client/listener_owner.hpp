@@ -8,9 +8,10 @@
 // socket peer is checked to be our uid), and so does a systemd user instance holding the
 // port for socket activation.
 //
-// Linux: /proc/net/tcp and /proc/net/tcp6 (the `uid` column; readable by every user). A
-// listener on the exact address, on the wildcard address of its family, or (IPv4) on the
-// IPv6 wildcard / a v4-mapped address counts: each receives connections to ADDR:PORT.
+// Linux: the kernel's socket diagnostics (ssocred::tcp_listener_uids, the lookup the daemon
+// makes for a port it cannot bind). A listener on the exact address, on the wildcard address
+// of its family, or (IPv4) on the IPv6 wildcard / a v4-mapped address counts: each receives
+// connections to ADDR:PORT.
 #pragma once
 
 #include <string>
@@ -21,11 +22,6 @@
 #include "ssocred/expected.hpp"
 
 namespace ssocred::cli {
-
-// The uids of the LISTEN sockets in `proc_net_tcp` (the text of /proc/net/tcp or tcp6)
-// that receive connections to address:port. Malformed lines are skipped. Pure, for tests.
-std::vector<uid_t> listener_uids_in(std::string_view proc_net_tcp, std::string_view address,
-                                    int port);
 
 // The uids of every LISTEN socket receiving connections to address:port on this host
 // (empty: nothing listens). Unsupported on other systems: an empty list.
