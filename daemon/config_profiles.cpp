@@ -4,11 +4,11 @@
 
 namespace ssocred {
 
-void ConfigProfiles::replace(config::AwsConfig config, SystemTime now) {
+void ConfigProfiles::replace(std::shared_ptr<const config::AwsConfig> config, SystemTime now) {
     config_ = std::move(config);
     // Once per version, not per IMDS placement request: listing sessions walks every profile.
     session_regions_.clear();
-    for (const auto& session : config::list_sso_sessions(config_).sessions)
+    for (const auto& session : config::list_sso_sessions(*config_).sessions)
         session_regions_.emplace_back(session.id, session.region);
     problem_.reset();
     loaded_at_ = now;
@@ -41,13 +41,13 @@ Error ConfigHealth::explain(Error error) const {
 }
 
 Expected<RoleRef> ConfigProfiles::resolve(std::string_view profile) const {
-    auto resolved = config::resolve_profile(config_, profile);
+    auto resolved = config::resolve_profile(*config_, profile);
     if (!resolved) {
         Error error = std::move(resolved).error();
-        if (!config_.profiles.contains(std::string(profile))) {
+        if (!config_->profiles.contains(std::string(profile))) {
             std::vector<std::string> names;
-            names.reserve(config_.profiles.size());
-            for (const auto& [name, p] : config_.profiles) names.push_back(name);
+            names.reserve(config_->profiles.size());
+            for (const auto& [name, p] : config_->profiles) names.push_back(name);
             error.message += did_you_mean(profile, names);
         }
         return error;
@@ -56,14 +56,14 @@ Expected<RoleRef> ConfigProfiles::resolve(std::string_view profile) const {
 }
 
 std::optional<std::string> ConfigProfiles::profile_region(std::string_view profile) const {
-    auto it = config_.profiles.find(std::string(profile));
-    if (it == config_.profiles.end() || it->second.region.empty()) return std::nullopt;
+    auto it = config_->profiles.find(std::string(profile));
+    if (it == config_->profiles.end() || it->second.region.empty()) return std::nullopt;
     return it->second.region;
 }
 
 std::string ConfigProfiles::root_session(const std::string& session) const {
     if (!config::is_chained_session(session)) return session;
-    auto resolved = config::resolve_profile(config_, config::chained_profile_name(session));
+    auto resolved = config::resolve_profile(*config_, config::chained_profile_name(session));
     return resolved ? resolved->session_id : session;
 }
 
@@ -75,9 +75,9 @@ std::optional<std::string> ConfigProfiles::sso_region(std::string_view raw_sessi
 }
 
 std::optional<std::string> ConfigProfiles::profile_for(const RoleRef& role) const {
-    for (const auto& [name, p] : config_.profiles) {
+    for (const auto& [name, p] : config_->profiles) {
         if (p.sso_account_id != role.account_id || p.sso_role_name != role.role_name) continue;
-        auto resolved = config::resolve_profile(config_, name);
+        auto resolved = config::resolve_profile(*config_, name);
         if (resolved && (role.session.empty() || resolved->session_id == role.session)) return name;
     }
     return std::nullopt;

@@ -6,6 +6,7 @@
 // loop only: no locking needed. Parsing happens elsewhere (ConfigReloader, off the loop).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -43,12 +44,14 @@ class ConfigProfiles final : public ProfileResolver {
   public:
     ConfigProfiles() = default;
 
-    // A new good config: in service from now on; any problem is over.
-    void replace(config::AwsConfig config, SystemTime now = {});
+    // A new good config: in service from now on; any problem is over. Shared, immutable:
+    // the chain fetcher reads the same snapshot on worker threads, with no copy.
+    void replace(std::shared_ptr<const config::AwsConfig> config, SystemTime now);
     // The file on disk could not be loaded: the config in service stays as it is.
     void set_problem(std::string message, SystemTime now);
 
-    const config::AwsConfig& config() const { return config_; }
+    const config::AwsConfig& config() const { return *config_; }
+    const std::shared_ptr<const config::AwsConfig>& snapshot() const { return config_; }
     const std::optional<ConfigProblem>& problem() const { return problem_; }
     // Whether any version of the file ever loaded (a daemon started with a broken file has
     // none: then the problem, not "no SSO session is configured", is the answer to give).
@@ -66,7 +69,7 @@ class ConfigProfiles final : public ProfileResolver {
     std::optional<std::string> profile_for(const RoleRef& role) const;
 
   private:
-    config::AwsConfig config_;
+    std::shared_ptr<const config::AwsConfig> config_ = std::make_shared<const config::AwsConfig>();
     std::optional<ConfigProblem> problem_;
     std::optional<SystemTime> loaded_at_;
     std::vector<std::pair<std::string, std::string>> session_regions_;  // id, sso_region

@@ -41,8 +41,6 @@ class ConfigReloader {
     void reload();
     void stop();
 
-    const std::filesystem::path& file() const { return file_; }
-
   private:
     void wait_for_events();
     void load();

@@ -110,7 +110,8 @@ int Daemon::run() {
     // A broken config must not keep the daemon down: it runs, and says why it has no
     // sessions (status, doctor, every command that needs the config) until the file is fixed.
     if (auto config = config::load_aws_config(config_path)) {
-        p.profiles.replace(std::move(*config), std::chrono::system_clock::now());
+        p.profiles.replace(std::make_shared<const config::AwsConfig>(std::move(*config)),
+                           std::chrono::system_clock::now());
     } else {
         spdlog::error("AWS config: {}", config.error().message);
         p.profiles.set_problem(config.error().message, std::chrono::system_clock::now());
@@ -120,10 +121,10 @@ int Daemon::run() {
     p.own_store = std::make_shared<SessionStore>(options_.state_dir,
                                                  make_state_key_store(options_.state_dir));
     if (options_.aws_cache != AwsCacheMode::Off) {
-        p.synced_store.emplace(p.own_store, std::make_shared<AwsCliCache>(
-                                                options_.aws_cache == AwsCacheMode::SyncFull
-                                                    ? AwsCliCache::Write::Full
-                                                    : AwsCliCache::Write::TokenOnly));
+        p.synced_store.emplace(
+            p.own_store, std::make_shared<AwsCliCache>(options_.aws_cache == AwsCacheMode::SyncFull
+                                                           ? AwsCliCache::Write::Full
+                                                           : AwsCliCache::Write::TokenOnly));
         p.persistence =
             std::make_unique<PersistenceAdapter<sso::TokenPersistence, SyncedSessionStore>>(
                 *p.synced_store);
@@ -160,7 +161,7 @@ int Daemon::run() {
     // Chained profiles (role_arn + source_profile) go through STS; SSO roles straight to
     // the SessionManager.
     p.chain = std::make_unique<sts::ChainFetcher>(*p.sessions, clock);
-    p.chain->set_config(p.profiles.config());
+    p.chain->set_config(p.profiles.snapshot());
     p.engine = std::make_unique<CredentialEngine>(p.loop.get_executor(), p.upstream.get_executor(),
                                                   *p.chain, clock, EngineOptions{}, p.profiles,
                                                   options_.state_dir);
@@ -288,8 +289,12 @@ int Daemon::run() {
                 platform::notify_ready("serving (the AWS config has an error)");
                 return;
             }
-            p.profiles.replace(std::move(*fresh), now);
-            p.chain->set_config(p.profiles.config());
+            // The previous version is freed on a worker: tens of thousands of profiles take
+            // a while to free (and wipe), and the loop serves meanwhile.
+            auto previous = p.profiles.snapshot();
+            p.profiles.replace(std::make_shared<const config::AwsConfig>(std::move(*fresh)), now);
+            p.chain->set_config(p.profiles.snapshot());
+            asio::post(p.upstream, [previous = std::move(previous)] {});
             if (auto w =
                     p.sessions->reload_config(p.profiles.config(), env_or_empty("AWS_PROFILE"));
                 !w)

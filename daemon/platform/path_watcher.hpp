@@ -40,7 +40,7 @@ class PathWatcher {
     // whenever the answer is true.
     bool drain();
 
-    // The directories watched now, for tests and `status`.
+    // The directories watched now (tests check that links are followed).
     std::vector<std::filesystem::path> watched_directories() const;
 
   private:

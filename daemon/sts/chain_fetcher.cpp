@@ -20,10 +20,9 @@ ChainFetcher::ChainFetcher(RoleCredentialFetcher& sso, const Clock& clock,
     }
 }
 
-void ChainFetcher::set_config(config::AwsConfig config) {
-    auto next = std::make_shared<const config::AwsConfig>(std::move(config));
+void ChainFetcher::set_config(std::shared_ptr<const config::AwsConfig> config) {
     std::lock_guard lock(mu_);
-    config_ = std::move(next);
+    config_ = std::move(config);
 }
 
 Expected<RoleCredentials> ChainFetcher::fetch(const RoleRef& role) {

@@ -31,7 +31,7 @@ class ChainFetcher final : public RoleCredentialFetcher {
     ChainFetcher(RoleCredentialFetcher& sso, const Clock& clock, TransportFactory transport = {},
                  config::EnvLookup env = config::process_env);
 
-    void set_config(config::AwsConfig config);
+    void set_config(std::shared_ptr<const config::AwsConfig> config);
 
     Expected<RoleCredentials> fetch(const RoleRef& role) override;
     // A chained role's marker session is its own name; SSO sessions are the SSO layer's to

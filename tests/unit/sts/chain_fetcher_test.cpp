@@ -102,7 +102,7 @@ class ChainFetcherTest : public ::testing::Test {
               }) {
         auto cfg = config::parse_aws_config(kFetcherConfig, "config");
         EXPECT_TRUE(cfg) << cfg.error().message;
-        fetcher.set_config(*cfg);
+        fetcher.set_config(std::make_shared<const config::AwsConfig>(*cfg));
     }
     void answer(int status, std::string body) {
         sso::HttpResponse r;
