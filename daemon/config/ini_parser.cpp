@@ -130,8 +130,14 @@ class Parser {
 
     Status key_line(std::string_view t, std::size_t indent, int line_no) {
         if (current_ == kNone) {
-            return fail(line_no, "'" + std::string(t.substr(0, 40)) +
-                                     "' appears before any [section] header");
+            // The key name only, never the value: the error goes to logs, `status` and every
+            // command's message, and a value may be a secret (aws_secret_access_key).
+            const std::size_t sep = t.find_first_of("=:");
+            const std::string_view key =
+                sep == std::string_view::npos ? std::string_view{} : trim(t.substr(0, sep));
+            return fail(line_no, (key.empty() ? std::string("a line")
+                                              : "'" + std::string(key.substr(0, 40)) + "'") +
+                                     " appears before any [section] header");
         }
         const std::size_t sep = t.find_first_of("=:");
         if (sep == std::string_view::npos) {

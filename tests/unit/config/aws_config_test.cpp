@@ -151,6 +151,18 @@ TEST(AwsConfig, BrokenLineIsReportedWithFileAndLine) {
               "/home/u/.aws/config:3: section header is missing its closing ']'");
 }
 
+TEST(AwsConfig, ParseErrorsNeverQuoteAValue) {
+    // The message reaches logs, `status` and every command: a value may be a secret.
+    for (const char* text : {"aws_secret_access_key = wJalrXUtnFEMIsEcReT\n[default]\n",
+                             "wJalrXUtnFEMIsEcReT\n[default]\n"}) {
+        auto cfg = parse_aws_config(text, "config");
+        ASSERT_FALSE(cfg);
+        EXPECT_EQ(cfg.error().message.find("wJalrXUtnFEMIsEcReT"), std::string::npos)
+            << cfg.error().message;
+        EXPECT_NE(cfg.error().message.find("config:1:"), std::string::npos);
+    }
+}
+
 TEST(AwsConfig, TensOfThousandsOfProfilesParse) {
     std::string text;
     constexpr int kProfiles = 30000;
