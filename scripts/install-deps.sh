@@ -9,7 +9,7 @@ what=${1:-test}
 build_pkgs=(cmake ninja-build g++ pkg-config libboost1.81-dev libcpp-httplib-dev nlohmann-json3-dev
     libspdlog-dev libsystemd-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev libkeyutils-dev)
 test_pkgs=(python3 awscli golang-go golang-github-aws-aws-sdk-go-v2-dev zsh fish
-    util-linux iproute2 systemd openssl clang-14 libclang-rt-14-dev dpkg-dev file)
+    util-linux iproute2 systemd openssl clang-14 libclang-rt-14-dev dpkg-dev file tmux dbus-daemon)
 bench_pkgs=(nginx-light wrk gnuplot-nox)
 
 pkgs=("${build_pkgs[@]}")
