@@ -12,6 +12,7 @@
 
 #include "ssocred/paths.hpp"
 
+#include "autostart.hpp"
 #include "aws_config_scan.hpp"
 #include "commands.hpp"
 #include "context.hpp"
@@ -118,15 +119,37 @@ void check_config(std::vector<Check>& checks) {
          n_sessions + n_profiles == 0 ? "add an [sso-session] with `aws configure sso`" : ""});
 }
 
-void check_daemon(const Context& ctx, std::vector<Check>& checks, bool* config_checked) {
+// How the daemon runs: who started it (GET /v1/status `started_by`) and what that means.
+Check describe_service(const json& status) {
+    const std::string who = str(status, "started_by");
+    const std::string pid = std::to_string(
+        member(status, "pid").is_number_integer() ? member(status, "pid").get<long long>() : 0);
+    if (who == "systemd") return {"service", Level::Ok, "runs under systemd (pid " + pid + ")", ""};
+    if (who == "launchd") return {"service", Level::Ok, "runs under launchd (pid " + pid + ")", ""};
+    if (who == "ssocred") {
+        const auto log = std::filesystem::path(str(status, "state_dir")) / "ssocredd.log";
+        return {"service", Level::Ok,
+                "started on demand by ssocred (pid " + pid + "), logging to " + log.string(),
+                "to keep it running across log-ins, install the service (docs/install.md)"};
+    }
+    return {"service", Level::Ok, "started by hand (pid " + pid + ")", ""};
+}
+
+void check_daemon(Context& ctx, std::vector<Check>& checks, bool* config_checked) {
+    // doctor reports how the daemon runs; it never starts one itself.
+    ctx.autostart = false;
     ControlClient client = ctx.client();
     auto health = client.send("GET", "/healthz", std::nullopt);
     if (!health) {
         const bool down = health.error().upstream_type == kDaemonNotRunning;
+        const std::string start =
+            autostart_enabled() ? "the next ssocred command starts it (or: systemctl --user start "
+                                  "ssocredd.socket)"
+                                : "systemctl --user start ssocredd.socket   (or: ssocredd &; "
+                                  "SSOCRED_AUTOSTART=0 keeps ssocred from starting it)";
         checks.push_back({"daemon", Level::Fail,
                           down ? "nothing listens on " + ctx.socket_path() : health.error().message,
-                          down ? "systemctl --user start ssocredd.socket   (or: ssocredd &)"
-                               : "check the socket path and its owner"});
+                          down ? start : "check the socket path and its owner"});
         return;
     }
     checks.push_back({"daemon", Level::Ok, "reachable at " + ctx.socket_path(), ""});
@@ -137,6 +160,7 @@ void check_daemon(const Context& ctx, std::vector<Check>& checks, bool* config_c
                       healthy ? "" : "see `journalctl --user -u ssocredd`"});
 
     if (auto status = client.get("/v1/status")) {
+        checks.push_back(describe_service(*status));
         // The daemon's own verdict on the AWS config: it parses it exactly, the local scan
         // below only counts sections.
         const json& config = member(*status, "config");

@@ -4,6 +4,7 @@
 
 #include "ssocred/paths.hpp"
 
+#include "autostart.hpp"
 #include "commands.hpp"
 
 namespace ssocred::cli {
@@ -14,7 +15,9 @@ std::string Context::socket_path() const {
 }
 
 ControlClient Context::client() const {
-    return ControlClient(socket_path());
+    ControlClient c(socket_path());
+    c.with_autostart(autostart && autostart_enabled(), stderr_tty);
+    return c;
 }
 
 int exit_code_for(const Error& e) {

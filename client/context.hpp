@@ -31,6 +31,9 @@ struct Context {
     bool stdin_tty = false;
     Style style;      // for `out`
     Style err_style;  // for `err`
+    // Start ssocredd when it is not running (autostart.hpp); `doctor` turns it off, as it
+    // reports how the daemon runs rather than changing it.
+    bool autostart = true;
 
     ControlClient client() const;
     std::string socket_path() const;

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <iostream>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -12,6 +13,7 @@
 #include "ssocred/private_dir.hpp"
 #include "ssocred/version.hpp"
 
+#include "autostart.hpp"
 #include "fd.hpp"
 #include "http_parse.hpp"
 
@@ -87,6 +89,24 @@ Expected<UniqueFd> connect_unix(const std::filesystem::path& path) {
     // Non-blocking from here on so that every wait goes through poll() with a deadline.
     ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) | O_NONBLOCK);
     return fd;
+}
+
+// Nothing listens: start the daemon (once per process) and connect again. A failed start
+// still means "the daemon is not running" (exit 3), now with the reason.
+Expected<UniqueFd> connect_or_start(const std::filesystem::path& socket, bool announce) {
+    static bool attempted = false;
+    if (attempted) return daemon_down();
+    attempted = true;
+    auto started = start_daemon(socket);
+    if (!started) {
+        Error err = daemon_down();
+        err.message = "ssocredd is not running, and " + started.error().message;
+        return err;
+    }
+    if (announce && started->by_us)
+        std::cerr << "ssocred: started ssocredd (pid " << started->pid << ", log "
+                  << started->log_file.string() << ")\n";
+    return connect_unix(socket);
 }
 
 // Waits until `fd` is ready for `events`, the deadline passes, or cancel_fd fires.
@@ -193,6 +213,8 @@ Expected<HttpResponse> ControlClient::send(std::string_view method, std::string_
                                            const RequestOptions& options) const {
     const auto deadline = Clock::now() + options.timeout;
     auto fd = connect_unix(socket_);
+    if (!fd && autostart_ && fd.error().upstream_type == kDaemonNotRunning)
+        fd = connect_or_start(socket_, announce_);
     if (!fd) return std::move(fd).error();
 
     const std::string request = build_request(method, target, body);

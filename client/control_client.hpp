@@ -45,6 +45,14 @@ class ControlClient {
   public:
     explicit ControlClient(std::filesystem::path socket) : socket_(std::move(socket)) {}
 
+    // When nothing listens on the socket, start ssocredd (autostart.hpp) and connect once
+    // more; `announce` says so on stderr. One attempt per process.
+    ControlClient& with_autostart(bool enabled, bool announce) {
+        autostart_ = enabled;
+        announce_ = announce;
+        return *this;
+    }
+
     const std::filesystem::path& socket() const { return socket_; }
 
     // Raw exchange: any HTTP status is a value; only transport failures are errors.
@@ -62,6 +70,8 @@ class ControlClient {
 
   private:
     std::filesystem::path socket_;
+    bool autostart_ = false;
+    bool announce_ = false;
 };
 
 // Percent-encoding for one path segment or query value (RFC 3986 unreserved kept).

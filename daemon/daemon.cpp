@@ -22,6 +22,7 @@
 #include "creds/clock_jump_detector.hpp"
 #include "creds/credential_engine.hpp"
 #include "platform/activation.hpp"
+#include "platform/service_manager.hpp"
 #include "platform/systemd.hpp"
 #include "serve/endpoint_tokens.hpp"
 #include "serve/metrics.hpp"
@@ -168,10 +169,10 @@ int Daemon::run() {
     if (auto active = p.engine->active_role())
         p.sessions->set_default_session(p.profiles.root_session(active->session));
 
-    p.control_api = std::make_unique<ControlApi>(
-        ControlContext{p.loop.get_executor(), p.control.get_executor(), *p.sessions, *p.engine,
-                       *p.tokens, p.metrics, p.profiles, options_.state_dir,
-                       aws_cache_mode_name(options_.aws_cache), p.started_at});
+    p.control_api = std::make_unique<ControlApi>(ControlContext{
+        p.loop.get_executor(), p.control.get_executor(), *p.sessions, *p.engine, *p.tokens,
+        p.metrics, p.profiles, options_.state_dir, aws_cache_mode_name(options_.aws_cache),
+        p.started_at, std::string(platform::to_string(platform::detect_started_by()))});
 
     // --- listeners -----------------------------------------------------------------------
     serve::ServerOptions server_options;

@@ -180,6 +180,7 @@ void ControlApi::status(Responder respond) {
         200, {{"version", kVersion},
               {"pid", static_cast<long long>(::getpid())},
               {"started_at", format_utc(ctx_.started_at)},
+              {"started_by", ctx_.started_by},
               {"uptime_seconds",
                std::chrono::duration_cast<std::chrono::seconds>(now - ctx_.started_at).count()},
               {"control_socket", endpoints_.control_socket.string()},

@@ -35,6 +35,7 @@ struct ControlContext {
     std::filesystem::path state_dir;
     std::string aws_cache_mode;  // "sync" | "sync-full" | "off"
     std::chrono::system_clock::time_point started_at;
+    std::string started_by;  // platform/service_manager.hpp: "systemd", "ssocred", ...
 };
 
 class ControlApi final : public serve::ControlHandler {

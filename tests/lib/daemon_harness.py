@@ -103,6 +103,7 @@ class Daemon:
             "AWS_ENDPOINT_URL_SSO": emulator_url,
             "SSOCRED_SOCKET": self.socket,
             "NO_COLOR": "1",
+            "SSOCRED_AUTOSTART": "0",  # tests start their daemons themselves
             **SANITIZER_ENV,
         }
         if env:
