@@ -139,7 +139,8 @@ const std::vector<CommandSpec>& commands() {
          cmd_exec},
         {"console",
          "open the AWS console for a role",
-         "[--profile P | PROFILE | ACCOUNT_ID/ROLE_NAME] [--destination URL] [--region R] [--url]",
+         "[--profile P | PROFILE | ACCOUNT_ID/ROLE_NAME [--sso-session NAME]] "
+         "[--destination URL] [--region R] [--url]",
          "Signs in to the AWS console with the role's credentials (the active role unless\n"
          "named; --profile, then AWS_PROFILE, as for `env`) and opens it in a browser.\n"
          "--url prints the sign-in URL instead: it is valid for 15 minutes and signs in\n"

@@ -5,6 +5,9 @@ URL is followed against the emulator's Action=login, which accepts only signin t
 issued for keys it issued and that had not expired."""
 import http.client
 import json
+import os
+import shutil
+import tempfile
 import unittest
 import urllib.parse
 
@@ -212,6 +215,28 @@ class Console(DaemonTestCase):
             with self.assertRaises(ClientError) as cm:
                 sts(secret, token).assume_role(RoleArn=CHAINED_ARN, RoleSessionName="boto")
             self.assertEqual(cm.exception.response["Error"]["Code"], code)
+
+    def test_opens_the_browser_with_the_url(self):
+        bin_dir = tempfile.mkdtemp(prefix="ssocred-browser-")
+        self.addCleanup(shutil.rmtree, bin_dir, True)
+        seen = os.path.join(bin_dir, "opened")
+        with open(os.path.join(bin_dir, "xdg-open"), "w") as f:
+            f.write(f'#!/bin/sh\nprintf "%s" "$1" > "{seen}"\n')
+        os.chmod(os.path.join(bin_dir, "xdg-open"), 0o755)
+        env = self.signin_env(DISPLAY=":99", PATH=bin_dir + ":" + self.daemon.env["PATH"])
+        r = self.daemon.cli("console", env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Opened the AWS console for dev", r.stdout)
+        self.assertNotIn("SigninToken", r.stdout + r.stderr)  # the URL stays off the terminal
+        with open(seen) as f:
+            self.assert_login_url(f.read(), HOME_EU_WEST_1)
+
+    def test_without_a_browser_points_to_url(self):
+        r = self.daemon.cli("console", env=self.signin_env())  # no DISPLAY, no BROWSER
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")
+        self.assertIn("--url", r.stderr)
+        self.assertNotIn("SigninToken", r.stderr)
 
     # -- errors -----------------------------------------------------------------------------
     def test_unknown_profile_suggests_the_right_one(self):
