@@ -137,6 +137,25 @@ const std::vector<CommandSpec>& commands() {
          true,
          {{"--imds", "--profile"}},
          cmd_exec},
+        {"console",
+         "open the AWS console for a role",
+         "[--profile P | PROFILE | ACCOUNT_ID/ROLE_NAME [--sso-session NAME]] "
+         "[--destination URL] [--region R] [--url]",
+         "Signs in to the AWS console with the role's credentials (the active role unless\n"
+         "named; --profile, then AWS_PROFILE, as for `env`) and opens it in a browser.\n"
+         "--url prints the sign-in URL instead: it is valid for 15 minutes and signs in\n"
+         "whoever opens it. AWS_ENDPOINT_URL_SIGNIN replaces the sign-in endpoint.",
+         {kSession,
+          {"--profile", "P", "this profile's role instead of the active role"},
+          {"--destination", "URL", "the console page to open (default: the console home)"},
+          {"--region", "R", "the console's region (default: the profile's, else the session's)"},
+          {"--url", "", "print the sign-in URL instead of opening a browser"}},
+         0,
+         1,
+         true,
+         false,
+         {{"--sso-session", "--profile"}},
+         cmd_console},
         {"credential-process",
          "print credentials for the AWS config credential_process",
          "[--profile P]",

@@ -24,6 +24,7 @@ int cmd_status(Context&, const Args&);
 int cmd_env(Context&, const Args&);
 int cmd_tokens(Context&, const Args&);
 int cmd_exec(Context&, const Args&);
+int cmd_console(Context&, const Args&);
 int cmd_credential_process(Context&, const Args&);
 int cmd_container_setup(Context&, const Args&);
 int cmd_doctor(Context&, const Args&);

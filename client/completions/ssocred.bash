@@ -27,7 +27,7 @@ _ssocred() {
         --shell) COMPREPLY=($(compgen -W "sh bash zsh fish powershell pwsh" -- "$cur")); return ;;
     esac
     if [ -z "$cmd" ]; then
-        COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec credential-process container-setup doctor completion help --socket --json --no-color --version --help" -- "$cur"))
+        COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec console credential-process container-setup doctor completion help --socket --json --no-color --version --help" -- "$cur"))
         return
     fi
     case "$cmd" in
@@ -40,6 +40,7 @@ _ssocred() {
         env) flags="--imds --profile --container --token-file --shell --json --help" ;;
         tokens) flags="--json --help" ;;
         exec) flags="--profile --imds --help" ;;
+        console) flags="--sso-session --profile --destination --region --url --json --help" ;;
         credential-process) flags="--profile --help" ;;
         container-setup) flags="--bridge --undo --help" ;;
         doctor) flags="--json --help" ;;
@@ -52,7 +53,7 @@ _ssocred() {
     fi
     case "$cmd" in
         use) COMPREPLY=($(compgen -W "$(_ssocred_profiles)" -- "$cur")) ;;
-        help) COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec credential-process container-setup doctor completion help" -- "$cur")) ;;
+        help) COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec console credential-process container-setup doctor completion help" -- "$cur")) ;;
         completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
         tokens) COMPREPLY=($(compgen -W "list revoke rotate-main" -- "$cur")) ;;
         profiles) COMPREPLY=($(compgen -W "sync" -- "$cur")) ;;

@@ -14,7 +14,9 @@
 
 #include "control/control_json.hpp"
 #include "serve/json_error.hpp"
+#include "sso/http_client.hpp"
 #include "store/json_wipe.hpp"
+#include "sts/console_signin.hpp"
 
 namespace ssocred {
 namespace {
@@ -136,6 +138,7 @@ void ControlApi::handle(const Request& request, Responder respond) {
     if (p == "/v1/active" && m == "PUT") return set_active(request, std::move(respond));
     if (p == "/v1/credentials" && m == "GET") return credentials(request, std::move(respond));
     if (p == "/v1/endpoint" && m == "GET") return endpoint(std::move(respond));
+    if (p == "/v1/console" && m == "POST") return console(request, std::move(respond));
     if (p == "/v1/tokens" && m == "POST") return mint_token(request, std::move(respond));
     if (p == "/v1/tokens" && m == "GET") return list_tokens(std::move(respond));
     if (p == "/v1/tokens/main/rotate" && m == "POST") return rotate_main_token(std::move(respond));
@@ -416,6 +419,70 @@ void ControlApi::credentials(const Request& request, Responder respond) {
                                      {{"SecretAccessKey", c.secret_access_key.reveal()},
                                       {"SessionToken", c.session_token.reveal()}}));
     });
+}
+
+// {"profile"? | "account_id"+"role_name"(+"sso_session"), "destination"?, "region"?,
+// "signin_endpoint"?}: a console login URL for the role (the active one by default). The
+// daemon makes the federation call, so the role's secret key never reaches the CLI; the
+// answer's URL holds a SigninToken (a bearer credential for the console).
+void ControlApi::console(const Request& request, Responder respond) {
+    auto body = body_object(request);
+    if (!body) return fail(respond, body.error());
+    const ConfigHealth health = ctx_.profiles.health();
+    auto named =
+        role_named(ctx_.engine, ctx_.sessions, ctx_.profiles, string_member(*body, "profile"),
+                   string_member(*body, "account_id"), string_member(*body, "role_name"),
+                   string_member(*body, "sso_session"), true);
+    if (!named) return fail(respond, health.explain(named.error()));
+
+    // The region: asked for, else the profile's own, else the SSO session's.
+    std::string region = string_member(*body, "region");
+    if (region.empty() && named->profile)
+        region = ctx_.profiles.profile_region(*named->profile).value_or("");
+    if (region.empty())
+        region =
+            ctx_.profiles.sso_region(ctx_.profiles.root_session(named->role.session)).value_or("");
+
+    std::string base = string_member(*body, "signin_endpoint");
+    if (base.empty()) {
+        auto def = sts::default_signin_base(region);
+        if (!def) return fail(respond, def.error());
+        base = *def;
+    }
+    while (base.ends_with('/')) base.pop_back();
+    auto url = sso::parse_base_url(base);
+    if (!url) return fail(respond, invalid("signin_endpoint: " + url.error().message));
+
+    std::string destination = string_member(*body, "destination");
+    if (destination.empty()) {
+        auto def = sts::default_console_destination(region);
+        if (!def) return fail(respond, def.error());
+        destination = *def;
+    } else if (!destination.starts_with("https://") && !destination.starts_with("http://")) {
+        return fail(respond, invalid("destination must be an https:// URL of the console"));
+    }
+
+    json answer = {{"role", control_json::role(named->role, named->profile)},
+                   {"region", region.empty() ? json(nullptr) : json(region)},
+                   {"signin_endpoint", url->to_string()},
+                   {"destination", destination}};
+    if (auto note = health.note()) answer["config_error"] = *note;
+    ctx_.engine.get(
+        named->role, [this, answer = std::move(answer), url = *url, destination,
+                      respond = std::move(respond)](Expected<CredentialsPtr> result) mutable {
+            if (!result) return fail(respond, result.error());
+            boost::asio::post(ctx_.blocking, [answer = std::move(answer), url = std::move(url),
+                                              destination, creds = std::move(*result),
+                                              respond = std::move(respond)]() mutable {
+                sso::HttpClient client(url, RealClock::instance());
+                auto token = sts::get_signin_token(client, url.host, creds->credentials);
+                if (!token) return fail(respond, token.error());
+                const Secret login =
+                    sts::console_login_url(url.to_string(), "ssocred", destination, *token);
+                answer["expiration"] = format_utc(creds->credentials.expiration);
+                respond(secret_json_response(200, std::move(answer), {{"url", login.reveal()}}));
+            });
+        });
 }
 
 // The region `ssocred env` exports for the active role: its profile's own `region` (none

@@ -58,6 +58,7 @@ class ControlApi final : public serve::ControlHandler {
     void set_active(const serve::Request& request, serve::Responder respond);
     void credentials(const serve::Request& request, serve::Responder respond);
     void endpoint(serve::Responder respond);
+    void console(const serve::Request& request, serve::Responder respond);
     void mint_token(const serve::Request& request, serve::Responder respond);
     void list_tokens(serve::Responder respond);
     void mint_active_token(const nlohmann::json& body, serve::Responder respond);

@@ -164,6 +164,9 @@ Expected<HttpResponse> HttpClient::send(HttpRequest request) {
     auto result = client.send(req);
     wipe_stack_below();
     secure_wipe(req.body);
+    // The console sign-in carries the role's keys in the query (getSigninToken's Session).
+    secure_wipe(req.path);
+    secure_wipe(request.target);
     // The bearer token travels in a header (x-amz-sso_bearer_token).
     for (auto& [name, value] : req.headers) secure_wipe(value);
     for (auto& [name, value] : request.headers) secure_wipe(value);

@@ -7,6 +7,7 @@ void Counters::reset() {
     grants.clear();
     // Zeros up front, so tests can compare whole maps.
     for (const char* op : kOperationNames) operations[op] = 0;
+    for (const char* op : kExtraOperationNames) operations[op] = 0;
     for (const char* g : {"device_code", "refresh_token", "authorization_code", "other"}) {
         grants[g] = 0;
     }

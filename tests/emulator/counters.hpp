@@ -18,6 +18,11 @@ inline constexpr const char* kOperationNames[] = {
     "VerifyDevice",
 };
 
+// The sign-in federation endpoint's actions (federation.hpp) and STS AssumeRole
+// (sts_service.hpp): counted too, but no faults are injected into them.
+inline constexpr const char* kExtraOperationNames[] = {"GetSigninToken", "ConsoleLogin",
+                                                       "AssumeRole"};
+
 struct Counters {
     std::map<std::string, long long> operations;
     std::map<std::string, long long> grants;  // device_code, refresh_token, authorization_code

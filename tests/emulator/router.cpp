@@ -7,8 +7,10 @@
 
 #include "admin.hpp"
 #include "errors.hpp"
+#include "federation.hpp"
 #include "oidc.hpp"
 #include "portal.hpp"
+#include "sts_service.hpp"
 
 namespace emu {
 
@@ -125,6 +127,22 @@ Outcome Router::dispatch(const Request& req) {
     Outcome out;
     if (target.path.starts_with(kAdminPrefix)) {
         out.response = handle_admin(state_, faults_, counters_, req, target);
+        stamp(out.response, req.keep_alive());
+        return out;
+    }
+
+    // The sign-in federation endpoint: GET only, no injected faults.
+    if (target.path == kFederationPath && req.method() == http::verb::get) {
+        ++counters_.operations[federation_operation(target)];
+        out.response = federation(state_, target);
+        stamp(out.response, req.keep_alive());
+        return out;
+    }
+
+    // STS AssumeRole for role chains (sts_service.hpp).
+    if (is_sts_request(req, target)) {
+        ++counters_.operations["AssumeRole"];
+        out.response = sts_assume_role(state_, req, target);
         stamp(out.response, req.keep_alive());
         return out;
     }

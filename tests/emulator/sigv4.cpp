@@ -37,6 +37,25 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
 
 }  // namespace
 
+std::string sigv4_signature(std::string_view canonical_request, std::string_view amz_date,
+                            std::string_view scope, std::string_view secret) {
+    // scope = DATE/REGION/SERVICE/aws4_request
+    std::vector<std::string_view> parts;
+    std::size_t from = 0;
+    while (from <= scope.size()) {
+        const std::size_t slash = scope.find('/', from);
+        const std::size_t end = slash == std::string_view::npos ? scope.size() : slash;
+        parts.push_back(scope.substr(from, end - from));
+        from = end + 1;
+    }
+    if (parts.size() != 4) return {};
+    const std::string string_to_sign = "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" +
+                                       std::string(scope) + "\n" + sha256_hex(canonical_request);
+    std::string signing_key = hmac_sha256("AWS4" + std::string(secret), parts[0]);
+    for (std::size_t i = 1; i < 4; ++i) signing_key = hmac_sha256(signing_key, parts[i]);
+    return crypto::hex_encode(hmac_sha256(signing_key, string_to_sign));
+}
+
 std::vector<std::pair<std::string, std::string>> sigv4_headers(
     const SigV4Request& req, const AwsKey& key, std::string_view region, std::string_view service,
     std::chrono::system_clock::time_point when) {
@@ -61,14 +80,8 @@ std::vector<std::pair<std::string, std::string>> sigv4_headers(
                                           sha256_hex(req.body);
     const std::string scope =
         date + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
-    const std::string string_to_sign =
-        "AWS4-HMAC-SHA256\n" + amz_date + "\n" + scope + "\n" + sha256_hex(canonical_request);
-
-    std::string signing_key = hmac_sha256("AWS4" + key.secret_access_key, date);
-    signing_key = hmac_sha256(signing_key, region);
-    signing_key = hmac_sha256(signing_key, service);
-    signing_key = hmac_sha256(signing_key, "aws4_request");
-    const std::string signature = crypto::hex_encode(hmac_sha256(signing_key, string_to_sign));
+    const std::string signature =
+        sigv4_signature(canonical_request, amz_date, scope, key.secret_access_key);
 
     std::vector<std::pair<std::string, std::string>> out;
     out.emplace_back("X-Amz-Date", amz_date);

@@ -25,6 +25,11 @@ struct SigV4Request {
     std::string body;
 };
 
+// The hex signature of `canonical_request` (SigV4 step 1's text) made at `amz_date`
+// ("20150830T123600Z") for the scope "DATE/region/service/aws4_request" with `secret`.
+std::string sigv4_signature(std::string_view canonical_request, std::string_view amz_date,
+                            std::string_view scope, std::string_view secret);
+
 // The headers to add to `req` so that it is signed for `region`/`service` at `when`:
 // X-Amz-Date, X-Amz-Security-Token (with a session token) and Authorization.
 std::vector<std::pair<std::string, std::string>> sigv4_headers(

@@ -141,6 +141,25 @@ IssuedCredentials& State::issue_credentials(const std::string& account_id, const
     return issued_.back();
 }
 
+SigninToken& State::add_signin_token(const std::string& access_key_id,
+                                     std::optional<long long> session_duration) {
+    SigninToken t;
+    t.token = crypto::random_base64url(96);
+    t.access_key_id = access_key_id;
+    t.session_duration = session_duration;
+    t.issued_at = now();
+    t.expires_at = t.issued_at + std::chrono::minutes(15);
+    signin_tokens_.push_back(std::move(t));
+    return signin_tokens_.back();
+}
+
+const SigninToken* State::find_signin_token(const std::string& token) const {
+    for (const auto& t : signin_tokens_) {
+        if (crypto::constant_time_equals(t.token, token)) return &t;
+    }
+    return nullptr;
+}
+
 std::string State::add_cursor(PageCursor c) {
     std::string token = crypto::random_base64url(32);
     cursors_.emplace(token, std::move(c));

@@ -107,6 +107,15 @@ struct IssuedCredentials {
     SystemTime expiration;
 };
 
+// A console sign-in token from the federation endpoint's getSigninToken.
+struct SigninToken {
+    std::string token;
+    std::string access_key_id;  // of the role credentials it was made from
+    std::optional<long long> session_duration;
+    SystemTime issued_at;
+    SystemTime expires_at;  // the real endpoint's tokens are good for 15 minutes
+};
+
 // An opaque pagination cursor: nextToken values are random handles to these.
 struct PageCursor {
     std::string account_id;  // the listing it continues: empty for ListAccounts
@@ -155,6 +164,10 @@ class State {
     RoleMinter* minter() const { return minter_; }
     void set_minter(RoleMinter* minter) { minter_ = minter; }
 
+    SigninToken& add_signin_token(const std::string& access_key_id,
+                                  std::optional<long long> session_duration);
+    const SigninToken* find_signin_token(const std::string& token) const;
+
     std::string add_cursor(PageCursor c);
     const PageCursor* find_cursor(const std::string& token) const;
 
@@ -183,6 +196,7 @@ class State {
     std::deque<RefreshToken> refresh_tokens_;
     std::deque<IssuedCredentials> issued_;
     std::map<std::string, PageCursor> cursors_;
+    std::deque<SigninToken> signin_tokens_;
     RoleMinter* minter_ = nullptr;  // not owned; outlives the State (main.cpp)
 };
 
