@@ -195,6 +195,87 @@ TEST_F(TokensTest, ActiveRoleTokenSlidesAndReachesNoNamedRole) {
     EXPECT_FALSE(t->mint_active(EndpointTokens::kMaxIdle + 1s, false, ""));
 }
 
+// What `env --profile` mints: a scoped token whose expiry slides with use, as the
+// active-role token's does; unused, it expires and is pruned from memory, disk and files.
+TEST_F(TokensTest, ScopedTokenSlidesThenIsPrunedWithItsFile) {
+    auto t = open();
+    auto m = t->mint(role("1", "R"), TokenLifetime{std::nullopt, 100s}, true, "env --profile p");
+    ASSERT_TRUE(m) << m.error().message;
+    ASSERT_TRUE(m->info.expires_at && m->info.idle_timeout && m->info.token_file);
+    const fs::path file = *m->info.token_file;
+    const std::string value = m->token.reveal();
+    for (int i = 0; i < 4; ++i) {
+        clock.advance(60s);
+        ASSERT_TRUE(t->authenticate(value)) << i;
+    }
+    EXPECT_EQ(t->list().at(0).idle_timeout, 100s);
+    clock.advance(101s);
+    EXPECT_FALSE(t->authenticate(value));
+    EXPECT_FALSE(fs::exists(file));
+    // Pruned on disk too, before anything else touches the registry.
+    auto doc = nlohmann::json::parse(*read_file(dir / "endpoint-tokens.json"));
+    EXPECT_TRUE(doc["tokens"].empty());
+    EXPECT_TRUE(t->list().empty());
+}
+
+// A fixed expiry does not move with use.
+TEST_F(TokensTest, TtlDoesNotSlide) {
+    auto t = open();
+    auto m = t->mint(role("1", "R"), TokenLifetime{100s, std::nullopt}, false, "");
+    ASSERT_TRUE(m);
+    clock.advance(60s);
+    ASSERT_TRUE(t->authenticate(m->token.reveal()));
+    clock.advance(41s);
+    EXPECT_FALSE(t->authenticate(m->token.reveal()));
+    EXPECT_TRUE(t->list().empty());
+    auto fixed_active = t->mint_active(TokenLifetime{10s, std::nullopt}, false, "");
+    ASSERT_TRUE(fixed_active);
+    EXPECT_FALSE(fixed_active->info.idle_timeout);
+    clock.advance(5s);
+    ASSERT_TRUE(t->authenticate(fixed_active->token.reveal()));
+    clock.advance(5s);
+    EXPECT_FALSE(t->authenticate(fixed_active->token.reveal()));
+}
+
+TEST_F(TokensTest, LifetimesAreValidated) {
+    auto t = open();
+    EXPECT_FALSE(t->mint(role("1", "R"), TokenLifetime{10s, 10s}, false, ""));
+    EXPECT_FALSE(t->mint(role("1", "R"), TokenLifetime{std::nullopt, 0s}, false, ""));
+    EXPECT_FALSE(t->mint(role("1", "R"), TokenLifetime{std::nullopt, EndpointTokens::kMaxIdle + 1s},
+                         false, ""));
+    EXPECT_FALSE(t->mint_active(TokenLifetime{}, false, ""));
+    EXPECT_TRUE(t->list().empty());
+}
+
+// Expired entries go when the registry is touched by a mint or a list, even without a use.
+TEST_F(TokensTest, MintAndListPruneExpired) {
+    auto t = open();
+    auto old = t->mint(role("1", "R"), TokenLifetime{std::nullopt, 10s}, false, "old");
+    ASSERT_TRUE(old);
+    clock.advance(11s);
+    auto fresh = t->mint(role("1", "R"), TokenLifetime{std::nullopt, 10s}, false, "fresh");
+    ASSERT_TRUE(fresh);
+    auto doc = nlohmann::json::parse(*read_file(dir / "endpoint-tokens.json"));
+    ASSERT_EQ(doc["tokens"].size(), 1u);
+    EXPECT_EQ(doc["tokens"][0]["label"], "fresh");
+    clock.advance(11s);
+    EXPECT_TRUE(t->list().empty());
+    doc = nlohmann::json::parse(*read_file(dir / "endpoint-tokens.json"));
+    EXPECT_TRUE(doc["tokens"].empty());
+}
+
+// The process a token is bound to survives a restart, so the daemon can watch it again.
+TEST_F(TokensTest, BoundPidIsPersisted) {
+    auto t = open();
+    auto m = t->mint_active(TokenLifetime{std::nullopt, 100s}, false, "exec", 4242);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->info.bound_pid, 4242);
+    t.reset();
+    auto list = open()->list();
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0].bound_pid, 4242);
+}
+
 TEST_F(TokensTest, RotateMainKillsTheOldValueAndPersists) {
     auto t = open();
     const std::string old = t->main_token().reveal();
