@@ -130,30 +130,58 @@ class ExecShell(DaemonTestCase):
                 except ProcessLookupError:
                     pass
 
-    def test_bound_token_is_revoked_when_its_client_exits(self):
-        # The control API itself: a client that binds a token and exits takes it along.
-        code = ("import json, socket, sys\n"
-                "s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])\n"
-                "body = json.dumps({'profile': 'dev', 'idle_seconds': 600, 'bind_to_client': True})\n"
-                "s.sendall(('POST /v1/tokens HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/json\\r\\n'\n"
-                "           'Content-Length: %d\\r\\n\\r\\n%s' % (len(body), body)).encode())\n"
-                "print(s.recv(65536).decode().split('\\r\\n\\r\\n', 1)[1], flush=True)\n"
-                "sys.stdin.readline()\n")
-        p = subprocess.Popen([sys.executable, "-c", code, self.daemon.socket],
+    BOUND_CLIENT = (
+        "import json, socket, sys\n"
+        "s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])\n"
+        "body = json.dumps({'profile': 'dev', 'idle_seconds': 600, 'bind_to_client': True})\n"
+        "s.sendall(('POST /v1/tokens HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/json\\r\\n'\n"
+        "           'Content-Length: %d\\r\\n\\r\\n%s' % (len(body), body)).encode())\n"
+        "print(s.recv(65536).decode().split('\\r\\n\\r\\n', 1)[1], flush=True)\n"
+        "sys.stdin.readline()\n")
+
+    def bound_client(self):
+        """A control-API client that mints a token bound to itself, then waits for stdin."""
+        p = subprocess.Popen([sys.executable, "-c", self.BOUND_CLIENT, self.daemon.socket],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        try:
-            minted = json.loads(p.stdout.readline())
-            self.assertEqual(minted["bound_pid"], p.pid)
-            self.assertEqual(self.get("/v1/profiles/dev/credentials", minted["token"])[0], 200)
-            p.stdin.close()
-            p.wait(10)
-            self.assertTrue(wait_for(lambda: self.tokens() == [], 10))
-            self.assertEqual(self.get("/v1/profiles/dev/credentials", minted["token"])[0], 401)
-        finally:
+
+        def cleanup():
             if p.poll() is None:
                 p.kill()
                 p.wait()
+            p.stdin.close()
             p.stdout.close()
+        self.addCleanup(cleanup)
+        minted = json.loads(p.stdout.readline())
+        self.assertEqual(minted["bound_pid"], p.pid)
+        return p, minted
+
+    @staticmethod
+    def end(p):
+        p.stdin.write("\n")
+        p.stdin.flush()
+        p.wait(10)
+
+    def test_bound_token_is_revoked_when_its_client_exits(self):
+        # The control API itself: a client that binds a token and exits takes it along.
+        p, minted = self.bound_client()
+        self.assertEqual(self.get("/v1/profiles/dev/credentials", minted["token"])[0], 200)
+        self.end(p)
+        self.assertTrue(wait_for(lambda: self.tokens() == [], 10))
+        self.assertEqual(self.get("/v1/profiles/dev/credentials", minted["token"])[0], 401)
+
+    def test_binding_survives_a_daemon_restart(self):
+        gone, gone_token = self.bound_client()
+        alive, alive_token = self.bound_client()
+        self.assertEqual(self.daemon.stop(), 0)
+        self.end(gone)  # exits while the daemon is down
+        self.daemon.start()
+        self.host, self.port = self.daemon.http_endpoint()  # a new ephemeral port
+        # Revoked at start-up, since its process is gone; the other one is watched again.
+        self.assertEqual([t["id"] for t in self.tokens()], [alive_token["id"]])
+        self.assertEqual(self.get("/v1/profiles/dev/credentials", alive_token["token"])[0], 200)
+        self.end(alive)
+        self.assertTrue(wait_for(lambda: self.tokens() == [], 10))
+        self.assertEqual(self.get("/v1/profiles/dev/credentials", alive_token["token"])[0], 401)
 
 
 class Lifetimes(DaemonTestCase):
