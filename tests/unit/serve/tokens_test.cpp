@@ -1,9 +1,14 @@
 // EndpointTokens: the main token file, scoped tokens, persistence (hashes only), files.
 #include <limits>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
+#include "control/client_bound_tokens.hpp"
+#include "platform/process_exit_watch.hpp"
 #include "serve/endpoint_tokens.hpp"
 #include "serve_test_support.hpp"
 #include "store/atomic_file.hpp"
@@ -274,6 +279,40 @@ TEST_F(TokensTest, BoundPidIsPersisted) {
     auto list = open()->list();
     ASSERT_EQ(list.size(), 1u);
     EXPECT_EQ(list[0].bound_pid, 4242);
+}
+
+// What `exec` relies on when it is killed: the token dies with the process it is bound to,
+// noticed on the event loop without polling; a reaped pid cannot be watched (NotFound).
+TEST_F(TokensTest, BoundTokenIsRevokedWhenItsProcessExits) {
+    auto t = open();
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::close(fds[1]);
+        char c;
+        [[maybe_unused]] auto n = ::read(fds[0], &c, 1);  // until the parent closes its end
+        ::_exit(0);
+    }
+    ::close(fds[0]);
+    boost::asio::io_context io;
+    ClientBoundTokens bound(io.get_executor(), *t);
+    auto exit_fd = platform::process_exit_fd(child);
+    ASSERT_TRUE(exit_fd) << exit_fd.error().message;
+    auto m = t->mint(role("1", "R"), TokenLifetime{std::nullopt, 100s}, false, "exec", child);
+    ASSERT_TRUE(m);
+    bound.watch(m->info.id, std::move(*exit_fd));
+    io.poll();
+    EXPECT_EQ(t->list().size(), 1u);  // alive: still there
+    ::close(fds[1]);                  // the child exits
+    io.run_for(std::chrono::seconds(10));
+    EXPECT_TRUE(t->list().empty());
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    auto reaped = platform::process_exit_fd(child);
+    ASSERT_FALSE(reaped);
+    EXPECT_EQ(reaped.error().code, ErrorCode::NotFound);
 }
 
 TEST_F(TokensTest, RotateMainKillsTheOldValueAndPersists) {
