@@ -2,6 +2,7 @@
 // Secrets printed here are the point of the command (the endpoint token). With
 // --container the output is for a container instead (docs/containers.md): the URI on
 // 169.254.170.2 and a scoped token file, plus (in --json) the directory to mount.
+#include <charconv>
 #include <ostream>
 
 #include "commands.hpp"
@@ -22,6 +23,14 @@ int cmd_env(Context& ctx, const Args& args) {
         req.imds ? ProfileChoice{args.get("--profile"), ProfileChoice::From::Flag}
                  : choose_profile(args, process_env());
     req.profile = choice.profile;
+    if (auto ttl = args.get("--ttl")) {
+        long long v = 0;
+        const auto [end, ec] = std::from_chars(ttl->data(), ttl->data() + ttl->size(), v);
+        // The daemon's cap (ten years) is checked there; here only the form.
+        if (ec != std::errc() || end != ttl->data() + ttl->size() || v <= 0)
+            return usage(ctx, "env", "--ttl takes a whole number of seconds, e.g. --ttl 3600");
+        req.ttl_seconds = v;
+    }
     Shell shell = default_shell();
     if (auto s = args.get("--shell")) shell = *shell_from_name(*s);
 

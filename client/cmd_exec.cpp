@@ -1,14 +1,18 @@
-// `ssocred exec`: runs a command with the environment `ssocred env` would print, forwards
-// signals to it and exits with its status. A scoped token minted for the run (--profile)
-// is revoked when the command ends.
+// `ssocred exec`: runs a command - or, without one, the user's $SHELL - with the environment
+// `ssocred env` would print, forwards signals to it and exits with its status. The token
+// minted for the run is revoked when the command ends; it is bound to this process, so the
+// daemon revokes it should we be killed before we can.
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <ostream>
 #include <signal.h>
+#include <string>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 #include "commands.hpp"
 #include "context.hpp"
@@ -58,6 +62,19 @@ class ForwardSignals {
     std::vector<std::pair<int, struct sigaction>> previous_;
 };
 
+// The shell `exec` without a command starts: $SHELL, as aws-vault and granted do.
+std::string user_shell() {
+    const char* shell = std::getenv("SHELL");
+    return shell != nullptr && *shell != '\0' ? shell : "/bin/sh";
+}
+
+// The SSOCRED_PROFILE the plan sets, if any: what the shell is for.
+std::optional<std::string> planned_profile(const EnvPlan& plan) {
+    for (const auto& op : plan.ops)
+        if (op.name == "SSOCRED_PROFILE") return op.value;
+    return std::nullopt;
+}
+
 }  // namespace
 
 int cmd_exec(Context& ctx, const Args& args) {
@@ -67,12 +84,26 @@ int cmd_exec(Context& ctx, const Args& args) {
         req.imds ? ProfileChoice{args.get("--profile"), ProfileChoice::From::Flag}
                  : choose_profile(args, process_env());
     req.profile = choice.profile;
-    const std::string label = "exec" + (req.profile ? " --profile " + *req.profile : "");
+    req.bind_to_client = true;
+    std::vector<std::string> argv = args.positional();
+    const bool subshell = argv.empty();
+    if (subshell) argv.push_back(user_shell());
+    const std::string label = std::string(subshell ? "exec (shell)" : "exec") +
+                              (req.profile ? " --profile " + *req.profile : "");
     ControlClient client = ctx.client();
     auto prepared = prepare_env(client, req, label, process_env());
     if (!prepared) return report(ctx, explain_profile_choice(choice, prepared.error()));
     say_profile_choice(ctx, choice, *prepared);
     for (const auto& w : prepared->plan.warnings) ctx.err << "ssocred: warning: " << w << '\n';
+    if (subshell) {
+        const auto role = planned_profile(prepared->plan);
+        ctx.err << "ssocred: starting " << argv[0] << " for "
+                << (role ? *role : std::string("the active role"))
+                << " (SSOCRED_PROFILE); type `exit` to leave it";
+        if (const char* outer = std::getenv("SSOCRED_PROFILE"); outer != nullptr && *outer)
+            ctx.err << " and return to the shell for " << outer << " (this one is nested in it)";
+        ctx.err << ".\n";
+    }
 
     // Revoke the run's scoped token on every path out of here.
     struct Revoke {
@@ -83,7 +114,6 @@ int cmd_exec(Context& ctx, const Args& args) {
         }
     } revoke{client, prepared->minted ? std::optional(prepared->minted->id) : std::nullopt};
 
-    std::vector<std::string> argv = args.positional();
     std::vector<char*> cargv;
     for (auto& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);

@@ -27,9 +27,18 @@ int list_tokens(Context& ctx) {
         const json& exp = member(tok, "expires_at");
         // An active-role token follows `ssocred use`: it names no role.
         const json& role = member(tok, "role");
+        // How it ends: a sliding expiry says so (each use moves it), a bound one names the
+        // process whose exit revokes it. "never" only for a token minted over the control
+        // API without an expiry: the CLI always gives one.
+        std::string expires = exp.is_string() ? format_when(exp, now) : "never";
+        if (const json& idle = member(tok, "idle_seconds"); idle.is_number_integer())
+            expires +=
+                " (idle " + format_duration(std::chrono::seconds(idle.get<long long>())) + ")";
+        if (const json& pid = member(tok, "bound_pid"); pid.is_number_integer())
+            expires += ", with pid " + std::to_string(pid.get<long long>());
         t.add({str(tok, "id"), role.is_object() ? describe_role(role) : "(active role)",
-               str(tok, "label"), format_when(member(tok, "created_at"), now),
-               exp.is_string() ? format_when(exp, now) : "never", str(tok, "token_file", "-")});
+               str(tok, "label"), format_when(member(tok, "created_at"), now), expires,
+               str(tok, "token_file", "-")});
     }
     t.print(ctx.out, ctx.style);
     return kExitOk;

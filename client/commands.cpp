@@ -90,14 +90,17 @@ const std::vector<CommandSpec>& commands() {
          cmd_status},
         {"env",
          "print shell commands that point AWS SDKs at ssocredd",
-         "[--imds] [--profile P] [--container] [--token-file] [--shell SHELL]",
+         "[--imds] [--profile P] [--container] [--token-file] [--ttl SECONDS] [--shell SHELL]",
          "Prints the variables an SDK needs; apply them with\n"
          "  eval \"$(ssocred env)\"                      (sh, bash, zsh)\n"
          "  ssocred env --shell fish | source\n"
          "  ssocred env --shell powershell | Out-String | Invoke-Expression\n"
-         "Variables that would shadow ssocredd (static keys, AWS_PROFILE) are unset.",
+         "Variables that would shadow ssocredd (static keys, AWS_PROFILE) are unset;\n"
+         "SSOCRED_PROFILE names the role for shell prompts. The token minted for it expires\n"
+         "after a day unused (each use extends it); --ttl gives it a fixed lifetime instead.",
          {{"--imds", "", "use the EC2 instance-metadata endpoint instead"},
           {"--profile", "P", "a token scoped to this profile's role"},
+          {"--ttl", "SECONDS", "the token expires this long after now, used or not"},
           {"--container", "", "for a container: 169.254.170.2 and a scoped token file"},
           {"--token-file", "", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE instead of the value"},
           {"--shell",
@@ -108,7 +111,7 @@ const std::vector<CommandSpec>& commands() {
          0,
          true,
          false,
-         {{"--imds", "--profile"}, {"--imds", "--token-file"}},
+         {{"--imds", "--profile"}, {"--imds", "--token-file"}, {"--imds", "--ttl"}},
          cmd_env},
         {"tokens",
          "list or revoke endpoint tokens",
@@ -124,14 +127,15 @@ const std::vector<CommandSpec>& commands() {
          {},
          cmd_tokens},
         {"exec",
-         "run a command with the environment of `ssocred env`",
-         "[--profile P] [--imds] [--] COMMAND [ARGS...]",
+         "run a command, or a shell, with the environment of `ssocred env`",
+         "[--profile P] [--imds] [-- COMMAND [ARGS...]]",
          "Runs COMMAND with the variables `ssocred env` prints, forwards signals to it and\n"
-         "exits with its status. With --profile a scoped token is minted for the run and\n"
-         "revoked when it ends.",
+         "exits with its status. Without COMMAND, starts $SHELL (else /bin/sh) for that role:\n"
+         "leave it with `exit`. A token is minted for the run and revoked when it ends (by\n"
+         "the daemon, should ssocred itself be killed).",
          {{"--profile", "P", "a token scoped to this profile's role"},
           {"--imds", "", "use the EC2 instance-metadata endpoint instead"}},
-         1,
+         0,
          static_cast<std::size_t>(-1),
          false,
          true,

@@ -147,6 +147,11 @@ nlohmann::json scoped_token_request(const EnvRequest& req, const nlohmann::json&
         body["role_name"] = str(active, "role_name");
         if (auto s = opt_str(active, "session")) body["sso_session"] = *s;
     }
+    if (req.ttl_seconds)
+        body["ttl_seconds"] = *req.ttl_seconds;
+    else
+        body["idle_seconds"] = kTokenIdleSeconds;
+    if (req.bind_to_client) body["bind_to_client"] = true;
     // Containers read the token from a mounted file; docker cannot pass a rotating value.
     body["file"] = req.container || req.token_file;
     body["label"] = std::string(label);

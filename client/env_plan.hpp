@@ -53,7 +53,15 @@ struct EnvRequest {
     bool container = false;
     bool token_file = false;
     std::optional<std::string> profile;
+    // The token's lifetime: a fixed one (`env --ttl`), else a sliding one of
+    // kTokenIdleSeconds (each use moves it on), so no token the CLI mints lives forever.
+    std::optional<long long> ttl_seconds;
+    // `exec`: the daemon revokes the token when this process exits, even by kill -9.
+    bool bind_to_client = false;
 };
+
+// How long a token `env` or `exec` mints stays valid unused (idle_seconds): one day.
+inline constexpr long long kTokenIdleSeconds = 24 * 3600;
 
 // What to bind-mount into a container so the token file path in the environment exists
 // there too (same path inside and out, read-only).

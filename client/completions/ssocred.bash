@@ -37,7 +37,7 @@ _ssocred() {
         use) flags="--sso-session --pick --json --help" ;;
         profiles) flags="--sso-session --template --region --prune --dry-run --json --help" ;;
         status) flags="--json --help" ;;
-        env) flags="--imds --profile --container --token-file --shell --json --help" ;;
+        env) flags="--imds --profile --ttl --container --token-file --shell --json --help" ;;
         tokens) flags="--json --help" ;;
         exec) flags="--profile --imds --help" ;;
         console) flags="--sso-session --profile --destination --region --url --json --help" ;;

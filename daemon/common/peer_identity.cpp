@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <sys/socket.h>
+#include <sys/un.h>  // LOCAL_PEERPID (macOS)
 #include <unistd.h>
 #include <vector>
 
@@ -35,6 +36,27 @@ Expected<uid_t> unix_peer_uid(int fd) {
                            std::string("getpeereid failed: ") + std::strerror(errno));
     }
     return uid;
+#endif
+}
+
+Expected<pid_t> unix_peer_pid(int fd) {
+#ifdef __linux__
+    struct ucred cred {};
+    socklen_t len = sizeof cred;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.pid <= 0) {
+        return Error::make(ErrorCode::Io, "SO_PEERCRED gave no pid");
+    }
+    return cred.pid;
+#elif defined(LOCAL_PEERPID)
+    pid_t pid = 0;
+    socklen_t len = sizeof pid;
+    if (::getsockopt(fd, SOL_LOCAL, LOCAL_PEERPID, &pid, &len) != 0 || pid <= 0) {
+        return Error::make(ErrorCode::Io, "LOCAL_PEERPID gave no pid");
+    }
+    return pid;
+#else
+    (void)fd;
+    return Error::make(ErrorCode::Internal, "the peer pid is not known on this system");
 #endif
 }
 

@@ -8,11 +8,13 @@
 
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "ssocred/json_string.hpp"
 #include "ssocred/version.hpp"
 
 #include "control/control_json.hpp"
+#include "platform/process_exit_watch.hpp"
 #include "serve/json_error.hpp"
 #include "sso/http_client.hpp"
 #include "store/json_wipe.hpp"
@@ -526,25 +528,70 @@ void ControlApi::endpoint(Responder respond) {
                                  {{"token", ctx_.tokens.main_token().reveal()}}));
 }
 
+namespace {
+
+// "ttl_seconds" (fixed) or "idle_seconds" (sliding): whole seconds, at most one of them.
+Expected<serve::TokenLifetime> lifetime_members(const json& body) {
+    serve::TokenLifetime lifetime;
+    if (auto it = body.find("ttl_seconds"); it != body.end() && !it->is_null()) {
+        if (!it->is_number_integer() || it->get<long long>() <= 0)
+            return invalid("ttl_seconds must be a positive whole number");
+        lifetime.ttl = Seconds(it->get<long long>());
+    }
+    if (auto it = body.find("idle_seconds"); it != body.end() && !it->is_null()) {
+        if (!it->is_number_integer() || it->get<long long>() <= 0 ||
+            it->get<long long>() > serve::EndpointTokens::kMaxIdle.count())
+            return invalid("idle_seconds must be a whole number from 1 to " +
+                           std::to_string(serve::EndpointTokens::kMaxIdle.count()));
+        lifetime.idle = Seconds(it->get<long long>());
+    }
+    if (lifetime.ttl && lifetime.idle)
+        return invalid(
+            "give ttl_seconds (a fixed expiry) or idle_seconds (a sliding one), not "
+            "both");
+    return lifetime;
+}
+
+}  // namespace
+
+// "bind_to_client": the token dies with the process on the other end of this control
+// connection. The pid is opened for watching before the token exists, so a client already
+// gone gets no token, and one the kernel cannot watch gets an unbound token (its expiry
+// bounds it) rather than an error.
+Expected<std::optional<UniqueFd>> ControlApi::client_exit_fd(const Request& request,
+                                                             const json& body) {
+    if (!bool_member(body, "bind_to_client")) return std::optional<UniqueFd>{};
+    if (!request.peer_pid)
+        return invalid("bind_to_client needs a client on the control socket whose pid is known");
+    auto fd = platform::process_exit_fd(static_cast<pid_t>(*request.peer_pid));
+    if (fd) return std::optional<UniqueFd>(std::move(*fd));
+    if (fd.error().code == ErrorCode::NotFound)
+        return Error::make(ErrorCode::NotFound, "the client process has exited");
+    spdlog::warn("endpoint token not bound to its client (its expiry bounds it): {}",
+                 fd.error().message);
+    return std::optional<UniqueFd>{};
+}
+
 void ControlApi::mint_token(const Request& request, Responder respond) {
     auto body = body_object(request);
     if (!body) return fail(respond, body.error());
-    if (bool_member(*body, "active")) return mint_active_token(*body, std::move(respond));
+    if (bool_member(*body, "active")) return mint_active_token(request, *body, std::move(respond));
     auto named =
         role_named(ctx_.engine, ctx_.sessions, ctx_.profiles, string_member(*body, "profile"),
                    string_member(*body, "account_id"), string_member(*body, "role_name"),
                    string_member(*body, "sso_session"), true);
     const ConfigHealth health = ctx_.profiles.health();
     if (!named) return fail(respond, health.explain(named.error()));
-    std::optional<Seconds> ttl;
-    if (auto it = body->find("ttl_seconds"); it != body->end() && !it->is_null()) {
-        if (!it->is_number_integer() || it->get<long long>() <= 0)
-            return fail(respond, invalid("ttl_seconds must be a positive whole number"));
-        ttl = Seconds(it->get<long long>());
-    }
-    auto minted = ctx_.tokens.mint(named->role, ttl, bool_member(*body, "file"),
-                                   string_member(*body, "label"));
+    auto lifetime = lifetime_members(*body);
+    if (!lifetime) return fail(respond, lifetime.error());
+    auto exit_fd = client_exit_fd(request, *body);
+    if (!exit_fd) return fail(respond, exit_fd.error());
+    std::optional<long long> bound;
+    if (*exit_fd) bound = request.peer_pid;
+    auto minted = ctx_.tokens.mint(named->role, *lifetime, bool_member(*body, "file"),
+                                   string_member(*body, "label"), bound);
     if (!minted) return fail(respond, minted.error());
+    if (*exit_fd) bound_.watch(minted->info.id, std::move(**exit_fd));
     json j = control_json::scoped_token(minted->info);
     j["role"] = control_json::role(named->role, named->profile);
     // The region SDKs should use with this token: the named profile's own `region` (none when
@@ -558,20 +605,21 @@ void ControlApi::mint_token(const Request& request, Responder respond) {
     respond(secret_json_response(201, std::move(j), {{"token", minted->token.reveal()}}));
 }
 
-// {"active": true, "idle_seconds"?: N, "file"?: bool, "label"?: S}: a token for
-// /v1/credentials only, whose expiry slides with use (`ssocred env` without --profile).
-void ControlApi::mint_active_token(const json& body, Responder respond) {
-    Seconds idle = serve::EndpointTokens::kDefaultIdle;
-    if (auto it = body.find("idle_seconds"); it != body.end() && !it->is_null()) {
-        if (!it->is_number_integer() || it->get<long long>() <= 0 ||
-            it->get<long long>() > serve::EndpointTokens::kMaxIdle.count())
-            return fail(respond, invalid("idle_seconds must be a whole number from 1 to " +
-                                         std::to_string(serve::EndpointTokens::kMaxIdle.count())));
-        idle = Seconds(it->get<long long>());
-    }
-    auto minted =
-        ctx_.tokens.mint_active(idle, bool_member(body, "file"), string_member(body, "label"));
+// {"active": true, "idle_seconds"?: N | "ttl_seconds"?: N, "file"?: bool, "label"?: S,
+// "bind_to_client"?: bool}: a token for /v1/credentials only, whose expiry slides with use
+// unless a fixed one is asked for (`ssocred env` without --profile).
+void ControlApi::mint_active_token(const Request& request, const json& body, Responder respond) {
+    auto lifetime = lifetime_members(body);
+    if (!lifetime) return fail(respond, lifetime.error());
+    if (!lifetime->ttl && !lifetime->idle) lifetime->idle = serve::EndpointTokens::kDefaultIdle;
+    auto exit_fd = client_exit_fd(request, body);
+    if (!exit_fd) return fail(respond, exit_fd.error());
+    std::optional<long long> bound;
+    if (*exit_fd) bound = request.peer_pid;
+    auto minted = ctx_.tokens.mint_active(*lifetime, bool_member(body, "file"),
+                                          string_member(body, "label"), bound);
     if (!minted) return fail(respond, minted.error());
+    if (*exit_fd) bound_.watch(minted->info.id, std::move(**exit_fd));
     respond(secret_json_response(201, control_json::scoped_token(minted->info),
                                  {{"token", minted->token.reveal()}}));
 }
@@ -591,6 +639,7 @@ void ControlApi::list_tokens(Responder respond) {
 
 void ControlApi::revoke_token(const std::string& id, Responder respond) {
     if (auto st = ctx_.tokens.revoke(id); !st) return fail(respond, st.error());
+    bound_.forget(id);
     respond(json_response(200, {{"revoked", id}}));
 }
 

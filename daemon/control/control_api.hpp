@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config_profiles.hpp"
+#include "control/client_bound_tokens.hpp"
 #include "creds/credential_engine.hpp"
 #include "serve/control_handler.hpp"
 #include "serve/endpoint_tokens.hpp"
@@ -40,7 +41,10 @@ struct ControlContext {
 
 class ControlApi final : public serve::ControlHandler {
   public:
-    explicit ControlApi(ControlContext context) : ctx_(std::move(context)) {}
+    explicit ControlApi(ControlContext context)
+        : ctx_(std::move(context)), bound_(ctx_.loop, ctx_.tokens) {
+        bound_.resume();
+    }
     // Set once the server is bound (the endpoints are part of status and env answers).
     void set_endpoints(serve::BoundEndpoints endpoints) { endpoints_ = std::move(endpoints); }
 
@@ -61,12 +65,16 @@ class ControlApi final : public serve::ControlHandler {
     void console(const serve::Request& request, serve::Responder respond);
     void mint_token(const serve::Request& request, serve::Responder respond);
     void list_tokens(serve::Responder respond);
-    void mint_active_token(const nlohmann::json& body, serve::Responder respond);
+    void mint_active_token(const serve::Request& request, const nlohmann::json& body,
+                           serve::Responder respond);
+    static Expected<std::optional<UniqueFd>> client_exit_fd(const serve::Request& request,
+                                                            const nlohmann::json& body);
     void rotate_main_token(serve::Responder respond);
     void revoke_token(const std::string& id, serve::Responder respond);
     nlohmann::json active_role_region() const;
 
     ControlContext ctx_;
+    ClientBoundTokens bound_;  // after ctx_: it uses the loop and the tokens
     serve::BoundEndpoints endpoints_;
 };
 

@@ -68,6 +68,7 @@ json scoped_token(const serve::ScopedTokenInfo& t) {
             {"expires_at", time_or_null(t.expires_at)},
             {"idle_seconds", t.idle_timeout ? json(t.idle_timeout->count()) : json(nullptr)},
             {"token_file", t.token_file ? json(t.token_file->string()) : json(nullptr)},
+            {"bound_pid", t.bound_pid ? json(*t.bound_pid) : json(nullptr)},
             {"label", t.label}};
 }
 

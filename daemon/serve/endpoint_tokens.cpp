@@ -135,8 +135,7 @@ Status EndpointTokens::load() {
             e.info.active_role = t.value("active", false);
             if (auto idle = t.value("idle_seconds", 0LL); idle > 0)
                 e.info.idle_timeout = Seconds(std::min<long long>(idle, kMaxIdle.count()));
-            // Fail closed: an active-role token without an idle timeout must not live forever.
-            if (e.info.active_role && !e.info.idle_timeout) continue;
+            if (auto pid = t.value("bound_pid", 0LL); pid > 0) e.info.bound_pid = pid;
             auto created = parse_utc(t.at("created_at").get<std::string>());
             e.info.created_at = created.value_or(SystemTime{});
             if (t.contains("expires_at") && !t["expires_at"].is_null()) {
@@ -144,7 +143,9 @@ Status EndpointTokens::load() {
                 e.info.expires_at = parse_utc(t["expires_at"].get<std::string>());
                 if (!e.info.expires_at) continue;
             }
-            if (e.info.idle_timeout && !e.info.expires_at) continue;
+            // Fail closed: a sliding or active-role token without an expiry must not live
+            // forever.
+            if ((e.info.idle_timeout || e.info.active_role) && !e.info.expires_at) continue;
             e.persisted_expiry = e.info.expires_at;
             if (t.value("file", false)) {
                 // The value of a file token lives only in its file.
@@ -183,6 +184,7 @@ Status EndpointTokens::persist_locked() const {
         if (e.info.expires_at) t["expires_at"] = format_utc(*e.info.expires_at);
         if (e.info.active_role) t["active"] = true;
         if (e.info.idle_timeout) t["idle_seconds"] = e.info.idle_timeout->count();
+        if (e.info.bound_pid) t["bound_pid"] = *e.info.bound_pid;
         if (!e.info.token_file) t["sha256"] = crypto::hex_encode(e.sha256);
         tokens.push_back(std::move(t));
     }
@@ -196,49 +198,82 @@ Status EndpointTokens::persist_locked() const {
 void EndpointTokens::prune_locked() const {
     const SystemTime now = clock_.now();
     auto expired = [&](const Entry& e) { return e.info.expires_at && *e.info.expires_at <= now; };
+    bool any = false;
     for (const auto& e : entries_) {
-        if (expired(e) && e.info.token_file) remove_token_file(*e.info.token_file);
+        if (!expired(e)) continue;
+        any = true;
+        if (e.info.token_file) remove_token_file(*e.info.token_file);
     }
+    if (!any) return;
     entries_.erase(std::remove_if(entries_.begin(), entries_.end(), expired), entries_.end());
+    // A failed write only leaves dead entries on disk; load() drops them again.
+    (void)persist_locked();
 }
 
-Expected<MintedToken> EndpointTokens::mint(const RoleRef& role, std::optional<Seconds> ttl,
-                                           bool file, std::string label) {
+namespace {
+
+Status check_lifetime(const TokenLifetime& lifetime) {
+    if (lifetime.ttl && lifetime.idle)
+        return Error::make(ErrorCode::Invalid,
+                           "a token has either a fixed expiry (ttl_seconds) or a sliding one "
+                           "(idle_seconds), not both");
+    if (lifetime.ttl && lifetime.ttl->count() <= 0)
+        return Error::make(ErrorCode::Invalid, "ttl_seconds must be positive");
+    // Checked before any arithmetic: created_at + a ttl near INT64_MAX overflows.
+    if (lifetime.ttl && *lifetime.ttl > EndpointTokens::kMaxTtl)
+        return Error::make(ErrorCode::Invalid,
+                           "ttl_seconds must be at most " +
+                               std::to_string(EndpointTokens::kMaxTtl.count()) +
+                               " (ten years); leave it out for a token without expiry");
+    if (lifetime.idle && (lifetime.idle->count() <= 0 || *lifetime.idle > EndpointTokens::kMaxIdle))
+        return Error::make(ErrorCode::Invalid,
+                           "the idle timeout of a token must be between 1 s and " +
+                               std::to_string(EndpointTokens::kMaxIdle.count()) + " s");
+    return ok();
+}
+
+}  // namespace
+
+Expected<MintedToken> EndpointTokens::mint(const RoleRef& role, TokenLifetime lifetime, bool file,
+                                           std::string label, std::optional<long long> bound_pid) {
     if (role.account_id.empty() || role.role_name.empty()) {
         return Error::make(ErrorCode::Invalid,
                            "a scoped token needs an account id and a role name");
     }
-    if (ttl && ttl->count() <= 0) {
-        return Error::make(ErrorCode::Invalid, "ttl_seconds must be positive");
-    }
-    // Checked before any arithmetic: created_at + a ttl near INT64_MAX overflows.
-    if (ttl && *ttl > kMaxTtl) {
-        return Error::make(ErrorCode::Invalid,
-                           "ttl_seconds must be at most " + std::to_string(kMaxTtl.count()) +
-                               " (ten years); leave it out for a token without expiry");
-    }
+    if (auto st = check_lifetime(lifetime); !st) return st.error();
     std::lock_guard lock(mutex_);
     Entry e;
     e.info.role = role;
     e.info.created_at = clock_.now();
-    if (ttl) e.info.expires_at = e.info.created_at + *ttl;
+    if (lifetime.ttl) e.info.expires_at = e.info.created_at + *lifetime.ttl;
+    if (lifetime.idle) {
+        e.info.idle_timeout = lifetime.idle;
+        e.info.expires_at = e.info.created_at + *lifetime.idle;
+    }
     e.info.label = std::move(label);
+    e.info.bound_pid = bound_pid;
     return add_locked(std::move(e), file);
 }
 
-Expected<MintedToken> EndpointTokens::mint_active(Seconds idle, bool file, std::string label) {
-    if (idle.count() <= 0 || idle > kMaxIdle) {
+Expected<MintedToken> EndpointTokens::mint_active(TokenLifetime lifetime, bool file,
+                                                  std::string label,
+                                                  std::optional<long long> bound_pid) {
+    if (!lifetime.ttl && !lifetime.idle) {
         return Error::make(ErrorCode::Invalid,
-                           "the idle timeout of an active-role token must be between 1 s and " +
-                               std::to_string(kMaxIdle.count()) + " s");
+                           "an active-role token needs a fixed or a sliding expiry");
     }
+    if (auto st = check_lifetime(lifetime); !st) return st.error();
     std::lock_guard lock(mutex_);
     Entry e;
     e.info.active_role = true;
-    e.info.idle_timeout = idle;
     e.info.created_at = clock_.now();
-    e.info.expires_at = e.info.created_at + idle;
+    if (lifetime.ttl) e.info.expires_at = e.info.created_at + *lifetime.ttl;
+    if (lifetime.idle) {
+        e.info.idle_timeout = lifetime.idle;
+        e.info.expires_at = e.info.created_at + *lifetime.idle;
+    }
     e.info.label = std::move(label);
+    e.info.bound_pid = bound_pid;
     return add_locked(std::move(e), file);
 }
 
@@ -318,9 +353,13 @@ std::optional<TokenGrant> EndpointTokens::authenticate(std::string_view presente
     const SystemTime now = clock_.now();
     std::optional<TokenGrant> found;
     Entry* matched = nullptr;
+    bool any_expired = false;
     // Visit every entry (no early exit) so timing says nothing about which one matched.
     for (auto& e : entries_) {
-        if (e.info.expires_at && *e.info.expires_at <= now) continue;
+        if (e.info.expires_at && *e.info.expires_at <= now) {
+            any_expired = true;
+            continue;
+        }
         bool match = crypto::constant_time_equals(e.sha256, digest);
         if (!e.previous_sha256.empty() && now < e.previous_valid_until) {
             match = crypto::constant_time_equals(e.previous_sha256, digest) || match;
@@ -331,6 +370,8 @@ std::optional<TokenGrant> EndpointTokens::authenticate(std::string_view presente
         }
     }
     if (matched != nullptr && matched->info.idle_timeout) slide_locked(*matched, now);
+    // Pruning moves entries: only after the last use of `matched`.
+    if (any_expired) prune_locked();
     return found;
 }
 

@@ -14,7 +14,14 @@
 // token costs a write every few hours, not one per request): after a restart a token may
 // expire up to that much earlier than it would have.
 //
-// Scoped tokens reach one role, optionally until an expiry. On disk
+// Scoped tokens reach one role, with a fixed expiry (ttl), a sliding one (idle timeout, as
+// active-role tokens: what the CLI mints) or none (only when a control-API client asks for
+// none). A token may also be bound to a client process (bound_pid): the daemon revokes it
+// when that process exits (control/client_bound_tokens.hpp); the expiry stays the backstop.
+//
+// Expired tokens are pruned (and their files removed, the registry rewritten) whenever the
+// registry is touched: a mint, a list, a revoke, or a request presenting any token. No timer
+// is needed: an expired entry matches nothing in the meantime. On disk
 // (<state-dir>/endpoint-tokens.json, 0600, written atomically) only their SHA-256 is kept:
 // a leaked state file does not leak working tokens. The one exception is a "file" token,
 // whose value must be on disk anyway for AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: it lives in
@@ -51,6 +58,14 @@ struct ScopedTokenInfo {
     std::string label;
     bool active_role = false;             // reaches /v1/credentials only (role is empty)
     std::optional<Seconds> idle_timeout;  // sliding expiry: each use extends it
+    std::optional<long long> bound_pid;   // revoked when this process exits
+};
+
+// How long a new token lives. ttl and idle are exclusive; neither: no expiry (scoped tokens
+// only; an active-role token always has one of them).
+struct TokenLifetime {
+    std::optional<Seconds> ttl;   // fixed: created_at + ttl
+    std::optional<Seconds> idle;  // sliding: last use + idle
 };
 
 struct MintedToken {
@@ -91,13 +106,22 @@ class EndpointTokens {
     // and "no expiry" is asked for by leaving the ttl out.
     static constexpr Seconds kMaxTtl{10LL * 366 * 24 * 3600};
 
-    // A new scoped token for `role`. ttl: none = no expiry; 1..kMaxTtl otherwise. file: also
-    // write <state-dir>/tokens/<id>/token.
+    // A new scoped token for `role`. ttl: 1..kMaxTtl; idle: 1..kMaxIdle; not both (Invalid).
+    // file: also write <state-dir>/tokens/<id>/token. bound_pid: recorded (and persisted)
+    // for the caller that watches the process.
+    Expected<MintedToken> mint(const RoleRef& role, TokenLifetime lifetime, bool file,
+                               std::string label, std::optional<long long> bound_pid = {});
     Expected<MintedToken> mint(const RoleRef& role, std::optional<Seconds> ttl, bool file,
-                               std::string label);
-    // A new active-role token: valid on /v1/credentials only, expiring `idle` after its
-    // last use (Invalid beyond kMaxIdle). file: as for mint.
-    Expected<MintedToken> mint_active(Seconds idle, bool file, std::string label);
+                               std::string label) {
+        return mint(role, TokenLifetime{ttl, std::nullopt}, file, std::move(label));
+    }
+    // A new active-role token: valid on /v1/credentials only, with a sliding (idle) or
+    // fixed (ttl) expiry, exactly one of them (Invalid otherwise). file: as for mint.
+    Expected<MintedToken> mint_active(TokenLifetime lifetime, bool file, std::string label,
+                                      std::optional<long long> bound_pid = {});
+    Expected<MintedToken> mint_active(Seconds idle, bool file, std::string label) {
+        return mint_active(TokenLifetime{std::nullopt, idle}, file, std::move(label));
+    }
     // Live scoped tokens (never their values), oldest first.
     std::vector<ScopedTokenInfo> list() const;
     // NotFound when no live token has this id. Removes its file.
@@ -125,6 +149,7 @@ class EndpointTokens {
     Status load();
     Status persist_locked() const;
     Expected<MintedToken> add_locked(Entry e, bool file);
+    // Drops expired entries (and their files); rewrites the registry when any was dropped.
     void prune_locked() const;
     void slide_locked(Entry& e, SystemTime now) const;
 

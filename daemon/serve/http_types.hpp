@@ -28,6 +28,8 @@ struct Request {
     std::vector<std::pair<std::string_view, std::string_view>> headers;  // in arrival order
     std::string_view body;
     unsigned version = 11;  // 10 or 11
+    // Control socket only: the connecting process (SO_PEERCRED), when the kernel said.
+    std::optional<long long> peer_pid;
 
     // First value of the header `name` (case-insensitive), or nullopt.
     std::optional<std::string_view> header(std::string_view name) const noexcept;

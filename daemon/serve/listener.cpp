@@ -166,6 +166,7 @@ class AcceptLoop final : public Listener,
             peer.transport = Transport::Control;
             const auto uid = unix_peer_uid(peer.fd);
             peer.allowed = uid && *uid == ctx_->uid;
+            if (auto pid = unix_peer_pid(peer.fd)) peer.pid = *pid;
         }
         start_session(ctx_, std::move(socket), std::move(peer));
     }

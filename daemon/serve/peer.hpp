@@ -24,6 +24,8 @@ struct PeerInfo {
     // Loopback TCP: the uid owning the peer socket; nullopt until looked up, -1 when the
     // lookup failed (fail closed).
     std::optional<long long> tcp_uid;
+    // Control socket: the pid of the process that connected (for tokens bound to it).
+    std::optional<long long> pid;
 };
 
 }  // namespace ssocred::serve

@@ -180,6 +180,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
             request_.headers.emplace_back(field.name_string(), field.value());
         request_.body = m.body();
         request_.version = m.version();
+        request_.peer_pid = peer_.pid;
         if (const auto defect = framing_defect(request_)) {
             return fail(defect->status, defect->code, defect->message);
         }

@@ -19,6 +19,9 @@ namespace ssocred {
 
 // The uid of the process that connected on unix socket `fd`.
 Expected<uid_t> unix_peer_uid(int fd);
+// The pid of the process that connected on unix socket `fd` (SO_PEERCRED; LOCAL_PEERPID on
+// macOS): what a token bound to its client watches.
+Expected<pid_t> unix_peer_pid(int fd);
 
 // The uid owning the TCP socket whose local end is `peer` and whose remote end is
 // `local` (i.e. the client side of our accepted connection). Linux only; elsewhere it

@@ -182,7 +182,10 @@ class Handler(BaseHTTPRequestHandler):
                 return self.error(404, "not_found", "No such profile or role.")
             tid = f"tok{st.next_id}"
             st.next_id += 1
-            tok = {"id": tid, "role": role, "created_at": ts(), "expires_at": None,
+            lifetime = b.get("ttl_seconds") or b.get("idle_seconds")
+            tok = {"id": tid, "role": role, "created_at": ts(),
+                   "expires_at": ts(lifetime) if lifetime else None,
+                   "idle_seconds": b.get("idle_seconds"),
                    "token_file": f"/tmp/state/tokens/{tid}/token" if b.get("file") else None,
                    "label": b.get("label")}
             st.tokens[tid] = tok

@@ -122,6 +122,25 @@ TEST(EnvPlan, ProfileUsesScopedTokenAndProfilePath) {
     EXPECT_EQ(body["file"], true);
 }
 
+// No token the CLI mints lives forever: a sliding expiry by default, a fixed one with --ttl;
+// exec binds its token to the CLI process.
+TEST(EnvPlan, EveryTokenRequestCarriesALifetime) {
+    EnvRequest req;
+    for (const bool profile : {false, true}) {
+        req.profile = profile ? std::optional<std::string>("dev") : std::nullopt;
+        auto body = scoped_token_request(req, nullptr, "env");
+        EXPECT_EQ(body["idle_seconds"], kTokenIdleSeconds);
+        EXPECT_FALSE(body.contains("ttl_seconds"));
+        EXPECT_FALSE(body.contains("bind_to_client"));
+    }
+    req.ttl_seconds = 2;
+    auto body = scoped_token_request(req, nullptr, "env");
+    EXPECT_EQ(body["ttl_seconds"], 2);
+    EXPECT_FALSE(body.contains("idle_seconds"));
+    req.bind_to_client = true;
+    EXPECT_EQ(scoped_token_request(req, nullptr, "exec")["bind_to_client"], true);
+}
+
 TEST(EnvPlan, ContainerUsesBridgeAddressAndTokenFile) {
     EnvRequest req;
     req.container = true;

@@ -1,9 +1,14 @@
 // EndpointTokens: the main token file, scoped tokens, persistence (hashes only), files.
 #include <limits>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
+#include "control/client_bound_tokens.hpp"
+#include "platform/process_exit_watch.hpp"
 #include "serve/endpoint_tokens.hpp"
 #include "serve_test_support.hpp"
 #include "store/atomic_file.hpp"
@@ -193,6 +198,121 @@ TEST_F(TokensTest, ActiveRoleTokenSlidesAndReachesNoNamedRole) {
     EXPECT_TRUE(t->list().empty());  // pruned
     EXPECT_FALSE(t->mint_active(0s, false, ""));
     EXPECT_FALSE(t->mint_active(EndpointTokens::kMaxIdle + 1s, false, ""));
+}
+
+// What `env --profile` mints: a scoped token whose expiry slides with use, as the
+// active-role token's does; unused, it expires and is pruned from memory, disk and files.
+TEST_F(TokensTest, ScopedTokenSlidesThenIsPrunedWithItsFile) {
+    auto t = open();
+    auto m = t->mint(role("1", "R"), TokenLifetime{std::nullopt, 100s}, true, "env --profile p");
+    ASSERT_TRUE(m) << m.error().message;
+    ASSERT_TRUE(m->info.expires_at && m->info.idle_timeout && m->info.token_file);
+    const fs::path file = *m->info.token_file;
+    const std::string value = m->token.reveal();
+    for (int i = 0; i < 4; ++i) {
+        clock.advance(60s);
+        ASSERT_TRUE(t->authenticate(value)) << i;
+    }
+    EXPECT_EQ(t->list().at(0).idle_timeout, 100s);
+    clock.advance(101s);
+    EXPECT_FALSE(t->authenticate(value));
+    EXPECT_FALSE(fs::exists(file));
+    // Pruned on disk too, before anything else touches the registry.
+    auto doc = nlohmann::json::parse(*read_file(dir / "endpoint-tokens.json"));
+    EXPECT_TRUE(doc["tokens"].empty());
+    EXPECT_TRUE(t->list().empty());
+}
+
+// A fixed expiry does not move with use.
+TEST_F(TokensTest, TtlDoesNotSlide) {
+    auto t = open();
+    auto m = t->mint(role("1", "R"), TokenLifetime{100s, std::nullopt}, false, "");
+    ASSERT_TRUE(m);
+    clock.advance(60s);
+    ASSERT_TRUE(t->authenticate(m->token.reveal()));
+    clock.advance(41s);
+    EXPECT_FALSE(t->authenticate(m->token.reveal()));
+    EXPECT_TRUE(t->list().empty());
+    auto fixed_active = t->mint_active(TokenLifetime{10s, std::nullopt}, false, "");
+    ASSERT_TRUE(fixed_active);
+    EXPECT_FALSE(fixed_active->info.idle_timeout);
+    clock.advance(5s);
+    ASSERT_TRUE(t->authenticate(fixed_active->token.reveal()));
+    clock.advance(5s);
+    EXPECT_FALSE(t->authenticate(fixed_active->token.reveal()));
+}
+
+TEST_F(TokensTest, LifetimesAreValidated) {
+    auto t = open();
+    EXPECT_FALSE(t->mint(role("1", "R"), TokenLifetime{10s, 10s}, false, ""));
+    EXPECT_FALSE(t->mint(role("1", "R"), TokenLifetime{std::nullopt, 0s}, false, ""));
+    EXPECT_FALSE(t->mint(role("1", "R"), TokenLifetime{std::nullopt, EndpointTokens::kMaxIdle + 1s},
+                         false, ""));
+    EXPECT_FALSE(t->mint_active(TokenLifetime{}, false, ""));
+    EXPECT_TRUE(t->list().empty());
+}
+
+// Expired entries go when the registry is touched by a mint or a list, even without a use.
+TEST_F(TokensTest, MintAndListPruneExpired) {
+    auto t = open();
+    auto old = t->mint(role("1", "R"), TokenLifetime{std::nullopt, 10s}, false, "old");
+    ASSERT_TRUE(old);
+    clock.advance(11s);
+    auto fresh = t->mint(role("1", "R"), TokenLifetime{std::nullopt, 10s}, false, "fresh");
+    ASSERT_TRUE(fresh);
+    auto doc = nlohmann::json::parse(*read_file(dir / "endpoint-tokens.json"));
+    ASSERT_EQ(doc["tokens"].size(), 1u);
+    EXPECT_EQ(doc["tokens"][0]["label"], "fresh");
+    clock.advance(11s);
+    EXPECT_TRUE(t->list().empty());
+    doc = nlohmann::json::parse(*read_file(dir / "endpoint-tokens.json"));
+    EXPECT_TRUE(doc["tokens"].empty());
+}
+
+// The process a token is bound to survives a restart, so the daemon can watch it again.
+TEST_F(TokensTest, BoundPidIsPersisted) {
+    auto t = open();
+    auto m = t->mint_active(TokenLifetime{std::nullopt, 100s}, false, "exec", 4242);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->info.bound_pid, 4242);
+    t.reset();
+    auto list = open()->list();
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0].bound_pid, 4242);
+}
+
+// What `exec` relies on when it is killed: the token dies with the process it is bound to,
+// noticed on the event loop without polling; a reaped pid cannot be watched (NotFound).
+TEST_F(TokensTest, BoundTokenIsRevokedWhenItsProcessExits) {
+    auto t = open();
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::close(fds[1]);
+        char c;
+        [[maybe_unused]] auto n = ::read(fds[0], &c, 1);  // until the parent closes its end
+        ::_exit(0);
+    }
+    ::close(fds[0]);
+    boost::asio::io_context io;
+    ClientBoundTokens bound(io.get_executor(), *t);
+    auto exit_fd = platform::process_exit_fd(child);
+    ASSERT_TRUE(exit_fd) << exit_fd.error().message;
+    auto m = t->mint(role("1", "R"), TokenLifetime{std::nullopt, 100s}, false, "exec", child);
+    ASSERT_TRUE(m);
+    bound.watch(m->info.id, std::move(*exit_fd));
+    io.poll();
+    EXPECT_EQ(t->list().size(), 1u);  // alive: still there
+    ::close(fds[1]);                  // the child exits
+    io.run_for(std::chrono::seconds(10));
+    EXPECT_TRUE(t->list().empty());
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    auto reaped = platform::process_exit_fd(child);
+    ASSERT_FALSE(reaped);
+    EXPECT_EQ(reaped.error().code, ErrorCode::NotFound);
 }
 
 TEST_F(TokensTest, RotateMainKillsTheOldValueAndPersists) {
