@@ -2,6 +2,8 @@
 // the daemon's object unchanged).
 #include <ostream>
 
+#include "ssocred/time.hpp"
+
 #include "commands.hpp"
 #include "context.hpp"
 #include "json_util.hpp"
@@ -30,6 +32,20 @@ std::string endpoints(const json& http) {
 std::string last_error(const json& e) {
     if (!e.is_object()) return "";
     return str(e, "message");
+}
+
+// "  demo: session ends ~in 3h 10m (learned from the last session)", when predicted.
+void session_end_line(std::ostream& out, const json& session, SystemTime now) {
+    const auto ends = parse_utc(str(session, "session_ends_at"));
+    if (!ends) return;
+    const std::string source = str(session, "session_length_source");
+    // Past a learned end the session may well go on: the prediction was late.
+    out << "  " << str(session, "name")
+        << (*ends > now ? ": session ends ~" : ": session end was expected ~")
+        << format_relative(*ends, now)
+        << (source == "configured" ? " (ssocred_session_duration)"
+                                   : " (learned from the last session)")
+        << '\n';
 }
 
 }  // namespace
@@ -74,6 +90,7 @@ int cmd_status(Context& ctx, const Args&) {
                    format_when(member(x, "next_refresh_at"), now), str(x, "region", "-"),
                    last_error(member(x, "last_error"))});
         t.print(ctx.out, st, 2);
+        for (const auto& x : sessions) session_end_line(ctx.out, x, now);
     }
 
     const auto& roles = arr(s, "roles");

@@ -22,11 +22,13 @@
 #include "creds/clock_jump_detector.hpp"
 #include "creds/credential_engine.hpp"
 #include "platform/activation.hpp"
+#include "platform/desktop_notifier.hpp"
 #include "platform/service_manager.hpp"
 #include "platform/systemd.hpp"
 #include "serve/endpoint_tokens.hpp"
 #include "serve/metrics.hpp"
 #include "serve/server.hpp"
+#include "session_end_notices.hpp"
 #include "sso/session_manager.hpp"
 #include "store/atomic_file.hpp"
 #include "store/aws_cli_cache.hpp"
@@ -85,6 +87,12 @@ struct Daemon::Parts {
     asio::steady_timer watchdog_timer{loop};
     asio::steady_timer rotation_timer{loop};
     std::function<void()> renew_sessions;  // runs SessionManager renewals, re-arms session_timer
+    std::unique_ptr<platform::DesktopNotifier> notifier;
+    std::unique_ptr<SessionEndNotices> session_end;  // the desktop notices about sessions' ends
+    // Re-plans the session-end notices from the sessions' status (on the loop).
+    void update_session_end() {
+        if (session_end && sessions && !stopping) session_end->update(sessions->status());
+    }
     bool stopping = false;
 };
 
@@ -141,6 +149,7 @@ int Daemon::run() {
     p.sessions->on_token_changed([&p](const TokenState& state) {
         asio::post(p.loop, [&p, session = state.session] {
             if (p.engine) p.engine->session_changed(session);
+            p.update_session_end();  // a login, a renewal, or a refusal: the end moved
             // The next renewal time changed (a login, or a renewal): re-plan from it.
             if (p.renew_sessions && !p.stopping) p.renew_sessions();
         });
@@ -231,10 +240,21 @@ int Daemon::run() {
         asio::post(p.upstream, [&] {
             auto next = p.sessions->refresh_due_sessions();
             asio::post(p.loop, [&, next] {
-                if (!p.stopping) arm_session_timer(next);
+                if (p.stopping) return;
+                arm_session_timer(next);
+                p.update_session_end();
             });
         });
     };
+
+    // Desktop notices about the sessions' ends; the D-Bus call blocks, so it runs on the
+    // upstream pool.
+    p.notifier = platform::make_desktop_notifier();
+    p.session_end =
+        std::make_unique<SessionEndNotices>(p.loop.get_executor(), [&](platform::DesktopNotice n) {
+            asio::post(p.upstream, [&, n = std::move(n)] { p.notifier->notify(n); });
+        });
+    p.update_session_end();  // takes note of how the sessions are at start-up
     p.renew_sessions();
 
     p.clock_jumps =
@@ -264,7 +284,21 @@ int Daemon::run() {
                         for (const auto& session : p.cache_watcher->drain()) {
                             asio::post(p.upstream, [&p, session] {
                                 auto state = p.persistence->load(session);
-                                if (state && *state) (void)p.sessions->import_token(**state);
+                                if (state && *state) {
+                                    auto taken = p.sessions->import_token(**state);
+                                    if (taken && *taken)  // another tool's login or renewal
+                                        asio::post(p.loop, [&p] { p.update_session_end(); });
+                                }
+                                // Deleted (`aws sso logout`, rm) while we are logged in: the
+                                // file is written again, so the CLI and SDKs keep working.
+                                // Our own write then finds it present: no loop.
+                                if (p.synced_store && p.synced_store->cli_token_missing(session)) {
+                                    if (auto r = p.sessions->rewrite_token(session); r && *r)
+                                        spdlog::info(
+                                            "SSO session {}: the AWS CLI cache file "
+                                            "was deleted; written again",
+                                            session);
+                                }
                             });
                         }
                         watch_cache();
@@ -305,6 +339,7 @@ int Daemon::run() {
             if (p.cache_watcher)
                 for (const auto& name : p.sessions->session_names())
                     p.cache_watcher->watch_session(name);
+            p.update_session_end();  // ssocred_session_duration / ssocred_notify_before
             spdlog::info("AWS config applied from {}", config_path.string());
             platform::notify_ready("serving");
         });
@@ -358,6 +393,7 @@ int Daemon::run() {
             p.stopping = true;
             p.server->stop();
             p.session_timer.cancel();
+            p.session_end->stop();
             p.watchdog_timer.cancel();
             p.rotation_timer.cancel();
             p.clock_jumps->stop();

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "config/duration.hpp"
 #include "config/ini_parser.hpp"
 #include "store/atomic_file.hpp"
 
@@ -111,6 +112,10 @@ Expected<AwsConfig> parse_aws_config(std::string_view text, std::string_view fil
             if (s.values.contains("sso_registration_scopes")) {
                 sc.registration_scopes = parse_scopes(get(s, "sso_registration_scopes"));
             }
+            if (s.values.contains("ssocred_session_duration"))
+                sc.session_duration = get(s, "ssocred_session_duration");
+            if (s.values.contains("ssocred_notify_before"))
+                sc.notify_before = get(s, "ssocred_notify_before");
             continue;
         } else if (w.size() == 2 && w[0] == "services") {
             ServicesConfig& svc = cfg.services[w[1]];
@@ -165,8 +170,21 @@ SsoSessionList list_sso_sessions(const AwsConfig& config, std::string_view aws_p
                                    "] needs both sso_start_url and sso_region");
             continue;
         }
-        out.sessions.push_back(SsoSessionInfo{name, s.start_url, s.region, s.registration_scopes,
-                                              false, profile_for(name)});
+        SsoSessionInfo info{name,  s.start_url,       s.region, s.registration_scopes,
+                            false, profile_for(name), {},       {}};
+        // A bad value is named by its key, never quoted, and only that setting is ignored.
+        auto duration_key = [&](const std::string& text, const char* key) {
+            if (text.empty()) return std::optional<std::chrono::seconds>();
+            auto d = parse_duration(text);
+            if (!d)
+                out.warnings.push_back("[sso-session " + name + "] " + key +
+                                       " is not a duration (write 8h, 90m, 3600s or 3600); "
+                                       "ignored");
+            return d;
+        };
+        info.session_duration = duration_key(s.session_duration, "ssocred_session_duration");
+        info.notify_before = duration_key(s.notify_before, "ssocred_notify_before");
+        out.sessions.push_back(std::move(info));
     }
     std::set<std::string> legacy_seen;
     for (const auto& [name, p] : config.profiles) {
@@ -191,7 +209,9 @@ SsoSessionList list_sso_sessions(const AwsConfig& config, std::string_view aws_p
                                               p.sso_region,
                                               {},
                                               true,
-                                              profile_for(p.sso_start_url)});
+                                              profile_for(p.sso_start_url),
+                                              {},
+                                              {}});
     }
     return out;
 }

@@ -6,6 +6,7 @@
 // CLI hashes for its token cache file name (§6.1).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -23,6 +24,10 @@ struct SsoSessionConfig {
     std::string start_url;
     std::string region;
     std::vector<std::string> registration_scopes;  // empty when not configured
+    // ssocred's own keys (the AWS CLI ignores unknown keys), as written; checked by
+    // list_sso_sessions. Empty when not set.
+    std::string session_duration;  // ssocred_session_duration: how long a session lasts
+    std::string notify_before;     // ssocred_notify_before: lead of the "ends soon" notice
 };
 
 struct ProfileConfig {
@@ -80,6 +85,10 @@ struct SsoSessionInfo {
     // $AWS_PROFILE when it uses this session, else the first (by name) profile that does.
     // Empty when no profile references the session.
     std::string endpoint_profile;
+    // ssocred_session_duration / ssocred_notify_before of an [sso-session]; nullopt when not
+    // set or not a duration (a warning then names the key).
+    std::optional<std::chrono::seconds> session_duration;
+    std::optional<std::chrono::seconds> notify_before;
 };
 
 struct SsoSessionList {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <initializer_list>
 #include <memory>
+#include <set>
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
@@ -156,12 +157,20 @@ void ControlApi::status(Responder respond) {
     for (const auto& ep : endpoints_.http)
         http.push_back({{"address", ep.address}, {"port", ep.port}});
     json sessions = json::array();
-    for (const auto& s : ctx_.sessions.status()) sessions.push_back(control_json::session(s));
+    std::set<std::string> need_login;  // sessions whose roles cannot be renewed
+    for (const auto& s : ctx_.sessions.status()) {
+        sessions.push_back(control_json::session(s));
+        if (s.state == "login_required" || s.state == "logged_out") need_login.insert(s.name);
+    }
     const auto snapshot = ctx_.engine.snapshot();
     json roles = json::array();
     json recent_errors = json::array();
     for (const auto& r : snapshot.roles) {
         roles.push_back(control_json::role_status(r));
+        // A renewal that needs a login will not happen: no stale time (a chained role
+        // follows the SSO session at the root of its chain).
+        if (need_login.contains(ctx_.profiles.root_session(r.role.session)))
+            roles.back()["next_renewal_at"] = nullptr;
         if (r.last_error)
             recent_errors.push_back({{"time", control_json::time_or_null(r.last_error_at)},
                                      {"operation", "GetRoleCredentials"},

@@ -33,17 +33,24 @@ json session(const sso::SessionStatus& s) {
     json last_error = nullptr;
     if (s.last_error)
         last_error = {{"time", format_utc(s.last_error->time)}, {"message", s.last_error->message}};
-    return {{"name", s.name},
-            {"start_url", s.start_url},
-            {"region", s.region},
-            {"legacy", s.legacy},
-            {"state", s.state},
-            {"access_token_expires_at", time_or_null(s.access_token_expires_at)},
-            {"next_refresh_at", time_or_null(s.next_refresh_at)},
-            {"refresh_token", s.refresh_token},
-            {"registration_expires_at", time_or_null(s.registration_expires_at)},
-            {"clock_skew_seconds", s.clock_skew_seconds},
-            {"last_error", last_error}};
+    return {
+        {"name", s.name},
+        {"start_url", s.start_url},
+        {"region", s.region},
+        {"legacy", s.legacy},
+        {"state", s.state},
+        {"access_token_expires_at", time_or_null(s.access_token_expires_at)},
+        {"next_refresh_at", time_or_null(s.next_refresh_at)},
+        {"refresh_token", s.refresh_token},
+        {"registration_expires_at", time_or_null(s.registration_expires_at)},
+        {"clock_skew_seconds", s.clock_skew_seconds},
+        {"last_error", last_error},
+        {"session_started_at", time_or_null(s.session_started_at)},
+        {"session_ends_at", time_or_null(s.session_ends_at)},
+        {"session_length_seconds",
+         s.session_length ? json(s.session_length->count()) : json(nullptr)},
+        {"session_length_source",
+         s.session_length_source ? json(sso::to_string(*s.session_length_source)) : json(nullptr)}};
 }
 
 json role_status(const RoleStatus& r) {

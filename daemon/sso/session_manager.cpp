@@ -270,6 +270,12 @@ Expected<SessionManager::Lease> SessionManager::acquire(const std::string& sessi
             spdlog::warn("SSO session {}: refresh refused ({}); a new login is needed", session,
                          err.message);
             cur.login_required = true;
+            // The session has ended: its length is learned (the latest observation wins).
+            if (auto length = learn_session_length(cur.session_started_at, received)) {
+                cur.learned_session_length = length;
+                spdlog::info("SSO session {}: the session lasted about {} min", session,
+                             length->count() / 60);
+            }
             ++s->generation;
             const TokenState copy = cur;
             lock.unlock();
@@ -372,6 +378,8 @@ void SessionManager::install_login(const std::string& session, LoginOutcome outc
     SessionPtr s = find_locked(session);
     if (!s) return;
     TokenState t;
+    if (s->token) t.learned_session_length = s->token->learned_session_length;
+    t.session_started_at = outcome.obtained_at;  // a login starts a new session
     t.session = session;
     t.start_url = s->info.start_url;
     t.region = s->info.region;
@@ -435,7 +443,9 @@ Expected<LoginStart> SessionManager::start_login(const LoginOptions& options) {
             if (!outcome) {
                 const Error& e = outcome.error();
                 spdlog::info("login for SSO session {} ended: {}", session, e.message);
-                {
+                // A login the person cancelled is no error of the session (its old token,
+                // if any, is as good as before).
+                if (e.code != ErrorCode::Cancelled) {
                     std::lock_guard elock(mu_);
                     if (auto s2 = find_locked(session)) record_error(*s2, e);
                 }
@@ -557,12 +567,25 @@ std::vector<SessionStatus> SessionManager::status() const {
         st.region = s->info.region;
         st.legacy = s->info.legacy;
         st.state = state_of(*s, now);
-        if (s->token && s->token->has_access_token()) {
-            st.access_token_expires_at = s->token->access_token_expires_at;
-            st.refresh_token = !s->token->refresh_token.empty();
-            if (s->token->registration)
-                st.registration_expires_at = s->token->registration->expires_at;
-            if (token_refreshable(*s->token, now)) {
+        const TokenState* t = s->token ? &*s->token : nullptr;
+        const SessionEnd end =
+            predict_session_end(t ? t->session_started_at : std::nullopt, s->info.session_duration,
+                                t ? t->learned_session_length : std::nullopt);
+        st.session_length = end.length;
+        st.session_length_source = end.source;
+        st.notify_before = s->info.notify_before.value_or(kDefaultNotifyBefore);
+        if (t && t->has_access_token()) {
+            st.refresh_token = !t->refresh_token.empty();
+            if (t->registration) st.registration_expires_at = t->registration->expires_at;
+        }
+        // A session that needs a login shows no times that will not come true: the old
+        // token's expiry, a renewal that will be refused, an end that has passed.
+        if (t && t->has_access_token() && !t->login_required &&
+            (token_usable(*t, now) || token_refreshable(*t, now))) {
+            st.access_token_expires_at = t->access_token_expires_at;
+            st.session_started_at = t->session_started_at;
+            st.session_ends_at = end.ends_at;
+            if (token_refreshable(*t, now)) {
                 st.next_refresh_at =
                     s->retry_at ? std::max(*s->retry_at, s->refresh_at) : s->refresh_at;
                 if (s->retry_at && *s->retry_at > now) st.next_refresh_at = *s->retry_at;
@@ -641,8 +664,32 @@ Expected<bool> SessionManager::import_token(TokenState state) {
     }
     if (state.start_url.empty()) state.start_url = s->info.start_url;
     if (state.region.empty()) state.region = s->info.region;
+    if (s->token && !state.learned_session_length)
+        state.learned_session_length = s->token->learned_session_length;
+    if (!s->token || !s->token->has_access_token() || s->token->login_required) {
+        // A login by another tool (`aws sso login`) started a new session.
+        state.session_started_at = state.issued_at;
+    } else if (!state.session_started_at) {
+        state.session_started_at = s->token->session_started_at;  // a refresh elsewhere
+    }
     s->token = std::move(state);
     token_replaced_locked(*s);
+    return true;
+}
+
+Expected<bool> SessionManager::rewrite_token(const std::string& session) {
+    // The copy is taken under persist_mu_: a renewal saving a newer token meanwhile is then
+    // either already in the copy or saved after it, never overwritten by an older one.
+    std::lock_guard plock(persist_mu_);
+    TokenState copy;
+    {
+        std::lock_guard lock(mu_);
+        SessionPtr s = find_locked(session);
+        if (!s) return Error::make(ErrorCode::NotFound, "no SSO session named '" + session + "'");
+        if (!s->token || !token_usable(*s->token, clock_.now())) return false;
+        copy = *s->token;
+    }
+    if (auto st = persistence_.save(copy); !st) return std::move(st).error();
     return true;
 }
 
@@ -656,6 +703,7 @@ void SessionManager::token_replaced_locked(SsoSession& s) {
         compute_refresh_at(s.token->issued_at, s.token->access_token_expires_at, d(rng_));
     s.retry_at.reset();
     s.backoff.reset();
+    s.last_error.reset();
     s.accounts.reset();
 }
 

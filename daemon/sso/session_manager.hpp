@@ -31,6 +31,7 @@
 #include "creds/credential_source.hpp"
 #include "sso/login_flow.hpp"
 #include "sso/login_task.hpp"
+#include "sso/session_end.hpp"
 #include "sso/sso_session.hpp"
 #include "store/token_state.hpp"
 
@@ -61,6 +62,14 @@ struct SessionStatus {
     std::optional<SystemTime> registration_expires_at;
     long long clock_skew_seconds = 0;
     std::optional<LastError> last_error;
+    // The session's end (sso/session_end.hpp). Start and end are null while a login is
+    // needed; the length and its source whenever one is known.
+    std::optional<SystemTime> session_started_at;
+    std::optional<SystemTime> session_ends_at;
+    std::optional<std::chrono::seconds> session_length;
+    std::optional<SessionLengthSource> session_length_source;
+    // Not part of the control API: the lead of the "ends soon" notice (ssocred_notify_before).
+    std::chrono::seconds notify_before = kDefaultNotifyBefore;
 };
 
 struct LoginOptions {
@@ -137,6 +146,11 @@ class SessionManager final : public RoleCredentialFetcher {
     // expiry) wins. Returns whether it was taken. Does not call save/on_token_changed.
     Expected<bool> import_token(TokenState state);
 
+    // Saves the session's live token again (not login_required, still usable), without
+    // on_token_changed: the AWS CLI cache file was deleted while the session is logged in.
+    // Returns whether there was a token to save.
+    Expected<bool> rewrite_token(const std::string& session);
+
     // Called after each saved token change, outside the lock. Set it before other calls.
     void on_token_changed(std::function<void(const TokenState&)> callback);
 
@@ -175,7 +189,9 @@ class SessionManager final : public RoleCredentialFetcher {
     std::string default_session_;
     std::mt19937_64 rng_{std::random_device{}()};
 
-    std::mutex persist_mu_;  // serialises persistence + callback
+    // Serialises persistence + callback. Lock order: persist_mu_, then mu_ (rewrite_token);
+    // never persist_mu_ while holding mu_.
+    std::mutex persist_mu_;
     std::function<void(const TokenState&)> on_token_changed_;
 };
 

@@ -43,6 +43,9 @@ Expected<std::string> encode_session_state(const TokenState& state, const Secret
             {"loginRequired", state.login_required},
             {"sealed", crypto::hex_encode(*sealed)},
         };
+        if (state.session_started_at) j["sessionStartedAt"] = format_utc(*state.session_started_at);
+        if (state.learned_session_length)
+            j["learnedSessionLengthSeconds"] = state.learned_session_length->count();
         if (state.registration) {
             const auto& r = *state.registration;
             j["registration"] = {{"clientId", r.client_id},
@@ -69,6 +72,12 @@ Expected<TokenState> decode_session_state(json& j, const Secret& key) {
         s.access_token_expires_at = time_member(doc, "accessTokenExpiresAt");
         s.issued_at = time_member(doc, "issuedAt");
         s.login_required = doc.value("loginRequired", false);
+        // Absent in files written before the session's end was tracked: unknown.
+        if (doc.contains("sessionStartedAt"))
+            s.session_started_at = time_member(doc, "sessionStartedAt");
+        if (const auto it = doc.find("learnedSessionLengthSeconds");
+            it != doc.end() && it->get<long long>() > 0)
+            s.learned_session_length = std::chrono::seconds(it->get<long long>());
 
         auto blob = crypto::hex_decode(doc.at("sealed").get<std::string>());
         if (!blob) return Error::make(ErrorCode::Invalid, "sealed member is not hex");

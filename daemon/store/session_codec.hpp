@@ -2,6 +2,7 @@
 //
 //   {"version": 1, "session": ..., "startUrl": ..., "region": ...,
 //    "accessTokenExpiresAt": "YYYY-MM-DDTHH:MM:SSZ", "issuedAt": ..., "loginRequired": false,
+//    "sessionStartedAt": ..., "learnedSessionLengthSeconds": 28800,     (optional)
 //    "registration": {"clientId", "expiresAt", "grantTypes", "scopes"},   (optional)
 //    "sealed": "<hex of AES-256-GCM(nonce|ciphertext|tag)>"}
 //

@@ -9,7 +9,9 @@ TokenState SyncedSessionStore::adopt(const TokenState& ours, const TokenState& f
     merged.access_token = from_cli.access_token;
     merged.access_token_expires_at = from_cli.access_token_expires_at;
     merged.issued_at = from_cli.issued_at;
-    merged.login_required = false;  // someone logged in: a usable token exists again
+    // Someone logged in: a usable token exists again, and a new session began with it.
+    if (ours.login_required) merged.session_started_at = from_cli.issued_at;
+    merged.login_required = false;
     if (merged.start_url.empty()) merged.start_url = from_cli.start_url;
     if (merged.region.empty()) merged.region = from_cli.region;
     const bool other_client =
@@ -20,6 +22,7 @@ TokenState SyncedSessionStore::adopt(const TokenState& ours, const TokenState& f
         // old client and cannot be used with theirs.
         merged.registration = from_cli.registration;
         merged.refresh_token = from_cli.refresh_token;
+        merged.session_started_at = from_cli.issued_at;
     } else if (!from_cli.refresh_token.empty()) {
         merged.refresh_token = from_cli.refresh_token;  // rotated by whoever refreshed
     }
@@ -70,6 +73,11 @@ Status SyncedSessionStore::erase(const std::string& session) {
         if (own) return st;
     }
     return own;
+}
+
+bool SyncedSessionStore::cli_token_missing(const std::string& session) const {
+    std::error_code ec;
+    return !std::filesystem::exists(cli_->token_path(session), ec) && !ec;
 }
 
 }  // namespace ssocred

@@ -34,6 +34,10 @@ class SyncedSessionStore {
     Status save(const TokenState& state);
     Status erase(const std::string& session);
 
+    // The session's AWS CLI token file is gone (`aws sso logout`, a person's rm): the daemon
+    // then writes it again while the session is logged in.
+    bool cli_token_missing(const std::string& session) const;
+
     // Our state updated with a newer token found in the CLI cache (exposed for tests).
     static TokenState adopt(const TokenState& ours, const TokenState& from_cli);
 

@@ -1,6 +1,7 @@
 // TokenState: everything ssocred persists about one SSO session.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,13 @@ struct TokenState {
     SystemTime issued_at{};  // when the access token was obtained (newest wins on merge)
     std::optional<ClientRegistration> registration;
     bool login_required = false;  // refresh refused (InvalidGrant): a person must log in
+    // When the SSO session began: the login that produced this token chain (renewals keep
+    // it). Identity Center does not say when a session ends; this and the length learned
+    // from the last refused refresh predict it (sso/session_end.hpp).
+    std::optional<SystemTime> session_started_at;
+    // The length of the last session that ended here: refused refresh - its start. Carried
+    // over to later logins of the same session (the latest observation wins).
+    std::optional<std::chrono::seconds> learned_session_length;
 
     bool has_access_token() const { return !access_token.empty(); }
 };

@@ -500,5 +500,54 @@ TEST_F(Manager, PkceLoginThroughTheLoopbackListener) {
     EXPECT_FALSE(again.Get("/oauth/callback"));
 }
 
+TEST_F(Manager, LearnsTheSessionLengthFromTheRefusalAndPredictsTheNextEnd) {
+    ASSERT_TRUE(*manager->import_token(make_token(kStart, 1h)));  // a session starts
+    EXPECT_EQ(status().session_started_at, kStart);
+    EXPECT_FALSE(status().session_ends_at);  // no length known yet
+    EXPECT_FALSE(status().session_length_source);
+    oidc->refresh_error = Error::make(ErrorCode::InvalidGrant, "CreateToken failed");
+    clock.advance(8h);
+    EXPECT_FALSE(manager->fetch(RoleRef{"1", "r", ""}));
+    auto st = status();
+    EXPECT_EQ(st.state, "login_required");
+    // Nothing stale: no token expiry, no renewal, no start or end of an ended session.
+    EXPECT_FALSE(st.access_token_expires_at);
+    EXPECT_FALSE(st.next_refresh_at);
+    EXPECT_FALSE(st.session_started_at);
+    EXPECT_FALSE(st.session_ends_at);
+    EXPECT_EQ(st.session_length, std::chrono::seconds(8h));
+    EXPECT_EQ(st.session_length_source, SessionLengthSource::Learned);
+    EXPECT_EQ(store.tokens.at("corp").learned_session_length, std::chrono::seconds(8h));
+    EXPECT_TRUE(st.last_error);
+
+    // A new login (here: by another tool) starts the next session; its end is predicted,
+    // and the old error is gone.
+    clock.advance(1h);
+    oidc->refresh_error.reset();
+    ASSERT_TRUE(*manager->import_token(make_token(clock.now(), 1h)));
+    st = status();
+    EXPECT_EQ(st.state, "logged_in");
+    EXPECT_EQ(st.session_started_at, clock.now());
+    EXPECT_EQ(st.session_ends_at, clock.now() + 8h);
+    EXPECT_FALSE(st.last_error);
+}
+
+TEST_F(Manager, TheConfiguredSessionLengthWins) {
+    // The keys belong to the [sso-session]: insert them there.
+    auto text = std::string(kConfig);
+    text.insert(text.find("[profile dev]"),
+                "ssocred_session_duration = 2h\nssocred_notify_before = 5m\n");
+    auto cfg = config::parse_aws_config(text, "config");
+    ASSERT_TRUE(cfg);
+    ASSERT_TRUE(manager->reload_config(*cfg, "", no_env()));
+    auto t = make_token(kStart, 1h);
+    t.learned_session_length = 8h;
+    ASSERT_TRUE(*manager->import_token(std::move(t)));
+    const auto st = status();
+    EXPECT_EQ(st.session_length_source, SessionLengthSource::Configured);
+    EXPECT_EQ(st.session_ends_at, kStart + 2h);
+    EXPECT_EQ(st.notify_before, std::chrono::seconds(5min));
+}
+
 }  // namespace
 }  // namespace ssocred::sso

@@ -51,6 +51,20 @@ TEST_F(SessionStoreTest, RoundTripsEveryMember) {
     EXPECT_EQ(out.registration->expires_at, in.registration->expires_at);
     EXPECT_EQ(out.registration->grant_types, in.registration->grant_types);
     EXPECT_EQ(out.registration->scopes, in.registration->scopes);
+    EXPECT_FALSE(out.session_started_at);  // not known: stays unknown
+    EXPECT_FALSE(out.learned_session_length);
+}
+
+TEST_F(SessionStoreTest, RoundTripsTheSessionStartAndTheLearnedLength) {
+    auto store = make_store();
+    TokenState in = sample_state();
+    in.session_started_at = in.issued_at - std::chrono::hours(2);
+    in.learned_session_length = std::chrono::hours(8);
+    ASSERT_TRUE(store.save(in));
+    auto loaded = make_store().load(in.session);
+    ASSERT_TRUE(loaded && *loaded);
+    EXPECT_EQ((*loaded)->session_started_at, in.session_started_at);
+    EXPECT_EQ((*loaded)->learned_session_length, std::chrono::seconds(std::chrono::hours(8)));
 }
 
 TEST_F(SessionStoreTest, RoundTripsWithoutRegistrationAndRefreshToken) {

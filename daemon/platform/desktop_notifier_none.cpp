@@ -1,0 +1,20 @@
+// DesktopNotifier where ssocred knows no notification service yet (not Linux): nothing.
+#ifndef __linux__
+#include "platform/desktop_notifier.hpp"
+
+namespace ssocred::platform {
+namespace {
+
+class NoDesktopNotifier final : public DesktopNotifier {
+  public:
+    void notify(const DesktopNotice&) override {}
+};
+
+}  // namespace
+
+std::unique_ptr<DesktopNotifier> make_desktop_notifier(std::chrono::milliseconds) {
+    return std::make_unique<NoDesktopNotifier>();
+}
+
+}  // namespace ssocred::platform
+#endif
