@@ -14,6 +14,7 @@
 
 #include "control/control_json.hpp"
 #include "serve/json_error.hpp"
+#include "sso/next_step.hpp"
 #include "store/json_wipe.hpp"
 
 namespace ssocred {
@@ -84,7 +85,8 @@ json with_config_note(json body, const ConfigHealth& health) {
 }
 
 void fail(const Responder& respond, const Error& error) {
-    respond(serve::json_error(error));
+    // What the person at `ssocred` should do next ends every upstream failure.
+    respond(serve::json_error(sso::with_next_step(error)));
 }
 
 Error invalid(std::string message) {
