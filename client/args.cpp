@@ -65,7 +65,7 @@ ParseResult parse_command_line(const std::vector<std::string>& argv,
             if (inv.command == nullptr) {
                 inv.command = find_command(commands, arg);
                 if (inv.command == nullptr)
-                    return fail("unknown command '" + arg + "'" +
+                    return fail("unknown command \"" + arg + "\"" +
                                 command_suggestion(commands, arg));
                 continue;
             }

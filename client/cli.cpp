@@ -13,9 +13,28 @@
 
 namespace ssocred::cli {
 
+namespace {
+
+// Whether --json was asked for, when parsing failed before it was read: any `--json`
+// before a `--` (a command's own arguments after `--` are not ours).
+bool json_requested(const std::vector<std::string>& args) {
+    for (const auto& a : args) {
+        if (a == "--") return false;
+        if (a == "--json") return true;
+    }
+    return false;
+}
+
+void print_json_error(std::ostream& out, std::string_view code, const std::string& message) {
+    print_json(out, {{"error", {{"code", code}, {"message", message}}}});
+}
+
+}  // namespace
+
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     auto parsed = parse_command_line(args, commands());
     if (parsed.error) {
+        if (json_requested(args)) print_json_error(out, kUsageErrorCode, parsed.error->message);
         err << "ssocred: " << parsed.error->message;
         if (parsed.error->command != nullptr)
             err << " (see `ssocred help " << parsed.error->command->name << "`)\n";
@@ -46,7 +65,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         return inv.command->handler(ctx, inv.args);
     } catch (const std::exception& e) {
         // Only library internals throw (JSON type errors on a malformed reply).
-        err << "ssocred: unexpected reply from ssocredd (" << e.what() << ")\n";
+        const std::string message =
+            std::string("unexpected reply from ssocredd (") + e.what() + ")";
+        if (inv.global.json) print_json_error(out, "bad_response", message);
+        err << "ssocred: " << message << "\n";
         return kExitFailure;
     }
 }
@@ -61,7 +83,7 @@ int cmd_help(Context& ctx, const Args& args) {
         std::vector<std::string> names;
         for (const auto& c : commands()) names.emplace_back(c.name);
         return usage(ctx, "",
-                     "unknown command '" + args.positional()[0] + "'" +
+                     "unknown command \"" + args.positional()[0] + "\"" +
                          did_you_mean(args.positional()[0], names));
     }
     print_command_help(ctx.out, *cmd);

@@ -1,10 +1,10 @@
 // `ssocred list`: GET /v1/accounts (+ /v1/active to mark the active role).
-#include <algorithm>
 #include <ostream>
 
 #include "commands.hpp"
 #include "context.hpp"
 #include "json_util.hpp"
+#include "role_rows.hpp"
 
 namespace ssocred::cli {
 
@@ -31,27 +31,16 @@ int cmd_list(Context& ctx, const Args& args) {
         return kExitOk;
     }
 
-    const std::string session = str(*accounts, "session");
-    std::vector<json> sorted(arr(*accounts, "accounts").begin(), arr(*accounts, "accounts").end());
-    std::stable_sort(sorted.begin(), sorted.end(), [](const json& a, const json& b) {
-        return str(a, "account_name") < str(b, "account_name");
-    });
-    if (sorted.empty()) {
-        ctx.out << "Session " << session << " has no accounts assigned.\n";
+    const auto rows = role_rows(*accounts, active);
+    if (rows.empty()) {
+        ctx.out << "Session " << str(*accounts, "session") << " has no accounts assigned.\n";
         return kExitOk;
     }
     const Style& st = ctx.style;
-    Table t({"", "ACCOUNT ID", "ACCOUNT NAME", "ROLE", "EMAIL"});
-    for (const auto& a : sorted) {
-        for (const auto& role : arr(a, "roles")) {
-            const std::string r = role.is_string() ? role.get<std::string>() : "";
-            const bool is_active =
-                active.is_object() && str(active, "session", session) == session &&
-                str(active, "account_id") == str(a, "account_id") && str(active, "role_name") == r;
-            t.add({is_active ? st.green("*") : "", str(a, "account_id"), str(a, "account_name"),
-                   is_active ? st.bold(r) : r, str(a, "email")});
-        }
-    }
+    Table t({"", "PROFILE", "ACCOUNT ID", "ACCOUNT NAME", "ROLE", "EMAIL"});
+    for (const auto& r : rows)
+        t.add({r.active ? st.green("*") : "", r.profile.empty() ? "-" : r.profile, r.account_id,
+               r.account_name, r.active ? st.bold(r.role_name) : r.role_name, r.email});
     t.print(ctx.out, st);
     return kExitOk;
 }

@@ -97,12 +97,13 @@ int cmd_status(Context& ctx, const Args&) {
     if (!roles.empty()) {
         ctx.out << '\n' << st.bold("Role credentials") << '\n';
         const json& active = member(s, "active");
-        Table t({"", "ROLE", "EXPIRES", "NEXT RENEWAL", "LAST ERROR"});
+        Table t({"", "PROFILE", "ROLE", "EXPIRES", "NEXT RENEWAL", "LAST ERROR"});
         for (const auto& r : roles) {
             const bool is_active = active.is_object() &&
                                    str(active, "account_id") == str(r, "account_id") &&
                                    str(active, "role_name") == str(r, "role_name");
-            t.add({is_active ? st.green("*") : "", str(r, "account_id") + "/" + str(r, "role_name"),
+            t.add({is_active ? st.green("*") : "", str(r, "profile", "-"),
+                   str(r, "account_id") + "/" + str(r, "role_name"),
                    format_when(member(r, "expiration"), now),
                    format_when(member(r, "next_renewal_at"), now),
                    last_error(member(r, "last_error"))});

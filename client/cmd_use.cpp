@@ -9,6 +9,7 @@
 #include "context.hpp"
 #include "json_util.hpp"
 #include "picker.hpp"
+#include "role_rows.hpp"
 
 namespace ssocred::cli {
 namespace {
@@ -61,29 +62,53 @@ int show_active(Context& ctx) {
     return kExitOk;
 }
 
+// One line per role, in `ssocred list` order: the active mark, profile, account, role,
+// in aligned columns.
+std::vector<PickItem> pick_items(const std::vector<RoleRow>& rows) {
+    std::size_t profile_width = 1;
+    std::size_t name_width = 0;
+    for (const auto& r : rows) {
+        profile_width = std::max(profile_width, display_width(r.profile));
+        name_width = std::max(name_width, display_width(r.account_name));
+    }
+    auto pad = [](const std::string& s, std::size_t width) {
+        return s + std::string(width - std::min(width, display_width(s)), ' ');
+    };
+    std::vector<PickItem> items;
+    for (const auto& r : rows) {
+        PickItem item;
+        item.label = std::string(r.active ? "* " : "  ") +
+                     pad(r.profile.empty() ? "-" : r.profile, profile_width) + "  " +
+                     pad(r.account_name, name_width) + "  " + r.account_id + "/" + r.role_name;
+        item.search = r.profile + " " + r.account_name + " " + r.account_id + "/" + r.role_name;
+        items.push_back(std::move(item));
+    }
+    return items;
+}
+
 // Offers every role of the session and returns the PUT body for the chosen one.
 Expected<json> pick_role(Context& ctx, const Args& args, int& exit_code) {
     std::string target = "/v1/accounts";
     if (auto s = args.get("--sso-session")) target += "?sso_session=" + url_encode(*s);
-    auto accounts = ctx.client().get(target);
+    ControlClient client = ctx.client();
+    auto accounts = client.get(target);
     if (!accounts) return std::move(accounts).error();
-    std::vector<std::string> labels;
-    std::vector<json> bodies;
-    for (const auto& a : arr(*accounts, "accounts"))
-        for (const auto& r : arr(a, "roles")) {
-            if (!r.is_string()) continue;
-            labels.push_back(str(a, "account_name") + "  " + str(a, "account_id") + "/" +
-                             r.get<std::string>());
-            bodies.push_back({{"account_id", str(a, "account_id")},
-                              {"role_name", r.get<std::string>()},
-                              {"sso_session", str(*accounts, "session")}});
-        }
-    if (labels.empty())
+    warn_config_error(ctx, *accounts);
+    json active = nullptr;
+    if (auto a = client.get("/v1/active")) active = member(*a, "active");
+    const auto rows = role_rows(*accounts, active);
+    if (rows.empty())
         return Error::make(ErrorCode::NotFound, "the session has no roles to choose from");
-    auto result = pick(labels, "Role> ");
+    std::size_t initial = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (rows[i].active) initial = i;
+    const std::string session = str(*accounts, "session");
+    const auto result = pick(pick_items(rows), initial, "Role> ");
     switch (result.outcome) {
         case PickOutcome::Picked:
-            return bodies[result.index];
+            return json{{"account_id", rows[result.index].account_id},
+                        {"role_name", rows[result.index].role_name},
+                        {"sso_session", session}};
         case PickOutcome::NoTerminal:
             exit_code = kExitUsage;
             return Error::make(ErrorCode::Invalid, "--pick needs a terminal");
@@ -100,7 +125,10 @@ Expected<json> pick_role(Context& ctx, const Args& args, int& exit_code) {
 }  // namespace
 
 int cmd_use(Context& ctx, const Args& args) {
-    const bool picking = args.has("--pick");
+    // Without an argument a person at a terminal wants to choose; a script (or --json)
+    // gets the active role, as before.
+    const bool picking = args.has("--pick") || (args.positional().empty() && !ctx.global.json &&
+                                                ctx.stdin_tty && ctx.stdout_tty);
     if (args.positional().empty() && !picking) return show_active(ctx);
     if (picking && !args.positional().empty())
         return usage(ctx, "use", "give a role or --pick, not both");
@@ -112,7 +140,7 @@ int cmd_use(Context& ctx, const Args& args) {
         auto chosen = pick_role(ctx, args, code);
         if (!chosen) {
             if (chosen.error().code == ErrorCode::Cancelled) {
-                ctx.err << "ssocred: " << chosen.error().message << '\n';
+                report(ctx, chosen.error());
                 return code;
             }
             if (code == kExitUsage) return usage(ctx, "use", chosen.error().message);

@@ -49,8 +49,10 @@ const std::vector<CommandSpec>& commands() {
         {"use",
          "show or select the active role",
          "[PROFILE | ACCOUNT_ID/ROLE_NAME | --pick] [--sso-session NAME]",
-         "Selects the role /v1/credentials and IMDS serve. Without an argument, shows the\n"
-         "active role. --pick chooses interactively (type to filter, arrows, Enter, Esc).",
+         "Selects the role /v1/credentials and IMDS serve. Without an argument on a terminal\n"
+         "(or with --pick) it opens a picker: type to filter (fuzzy: profile, account, role),\n"
+         "arrows, Enter, Esc; the active role is marked * and preselected. Without a\n"
+         "terminal, or with --json, it shows the active role.",
          {kSession, {"--pick", "", "choose from a list (needs a terminal)"}},
          0,
          1,

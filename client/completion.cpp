@@ -36,11 +36,16 @@ std::string choices_of(const FlagSpec& f) {
     return out;
 }
 
-// Help text safe inside single quotes and zsh's [...] descriptions.
-std::string clean(std::string_view s) {
+// Help text inside a zsh spec ('--flag[TEXT]' or 'name:TEXT'), single-quoted: brackets
+// and colons would end the field, so they become ( ) and ,; an apostrophe closes the quote,
+// writes an escaped one and reopens it.
+std::string zsh_text(std::string_view s) {
     std::string out;
     for (char c : s) {
-        if (c == '\'' || c == '`') continue;
+        if (c == '\'') {
+            out += "'\\''";
+            continue;
+        }
         if (c == '[') c = '(';
         if (c == ']') c = ')';
         if (c == ':') c = ',';
@@ -48,6 +53,36 @@ std::string clean(std::string_view s) {
     }
     return out;
 }
+
+// Help text inside fish single quotes: only \ and ' need a backslash.
+std::string fish_text(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '\'' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    return out;
+}
+
+// The command whose arguments are another command line (`exec`): after its own flags (or
+// `--`) completion is the child command's own.
+const CommandSpec& exec_command() {
+    for (const auto& c : commands())
+        if (c.stop_at_positional) return c;
+    return commands().front();
+}
+
+// "--profile|--socket": the flags of `exec` (and the global one) that take a value.
+std::string exec_value_flags(std::string_view sep) {
+    std::string out = "--socket";
+    for (const auto& f : exec_command().flags)
+        if (!f.metavar.empty()) out += std::string(sep) + std::string(f.name);
+    return out;
+}
+
+// Token ids for `tokens revoke`, from the daemon (quietly: no daemon, no candidates).
+constexpr std::string_view kTokenIdSed =
+    R"sed(sed -n 's/^[[:space:]]*"id":[[:space:]]*"\([^"]*\)".*/\1/p')sed";
 
 std::string bash() {
     std::string s =
@@ -64,18 +99,57 @@ std::string bash() {
         std::string(kSessionSed) +
         " \"$f\"\n"
         "}\n"
+        "# $@: the ssocred command line to ask (with --socket when one was given).\n"
+        "_ssocred_token_ids() {\n"
+        "    \"$@\" tokens --json 2>/dev/null | " +
+        std::string(kTokenIdSed) +
+        "\n"
+        "}\n"
+        "# `exec [FLAGS] [--] COMMAND ARGS`: from COMMAND on, the command's own completion.\n"
+        "# $1: the index of the word after `exec`. Fails while ssocred's flags are completed.\n"
+        "_ssocred_exec() {\n"
+        "    local i=$1 dashdash=\n"
+        "    while ((i < COMP_CWORD)); do\n"
+        "        case \"${COMP_WORDS[i]}\" in\n"
+        "            --) dashdash=1; ((i++)); break ;;\n"
+        "            " +
+        exec_value_flags("|") +
+        ") ((i += 2)) ;;\n"
+        "            -*) ((i++)) ;;\n"
+        "            *) break ;;\n"
+        "        esac\n"
+        "    done\n"
+        "    ((i > COMP_CWORD)) && return 1\n"
+        "    if ((i == COMP_CWORD)) && [ -z \"$dashdash\" ]; then\n"
+        "        [ -z \"$cur\" ] || [[ \"$cur\" == -* ]] && return 1\n"
+        "    fi\n"
+        "    if declare -F _command_offset >/dev/null; then\n"
+        "        _command_offset \"$i\"\n"
+        "    elif ((i == COMP_CWORD)); then\n"
+        "        COMPREPLY=($(compgen -c -- \"$cur\"))\n"
+        "    else\n"
+        "        COMPREPLY=()  # complete -o default: file names\n"
+        "    fi\n"
+        "    return 0\n"
+        "}\n"
         "_ssocred() {\n"
-        "    local cur prev cmd i flags\n"
+        "    local cur prev cmd ci i flags sock\n"
+        "    COMPREPLY=()\n"
         "    cur=\"${COMP_WORDS[COMP_CWORD]}\"\n"
         "    prev=\"${COMP_WORDS[COMP_CWORD-1]}\"\n"
         "    cmd=\"\"\n"
         "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
         "        case \"${COMP_WORDS[i]}\" in\n"
-        "            --socket) ((i++)) ;;\n"
+        "            --socket) sock=\"${COMP_WORDS[i+1]}\"; ((i++)) ;;\n"
         "            -*) ;;\n"
-        "            *) cmd=\"${COMP_WORDS[i]}\"; break ;;\n"
+        "            *) cmd=\"${COMP_WORDS[i]}\"; ci=$i; break ;;\n"
         "        esac\n"
         "    done\n"
+        "    if [ \"$cmd\" = " +
+        std::string(exec_command().name) +
+        " ]; then\n"
+        "        _ssocred_exec $((ci + 1)) && return\n"
+        "    fi\n"
         "    case \"$prev\" in\n"
         "        --profile) COMPREPLY=($(compgen -W \"$(_ssocred_profiles)\" -- \"$cur\")); return "
         ";;\n"
@@ -102,6 +176,7 @@ std::string bash() {
         for (const auto& f : c.flags) flags += std::string(f.name) + " ";
         if (c.supports_json) flags += "--json ";
         flags += "--help";
+        if (c.stop_at_positional) flags += " --";
         s += "        " + std::string(c.name) + ") flags=\"" + flags + "\" ;;\n";
     }
     s += "    esac\n"
@@ -115,9 +190,22 @@ std::string bash() {
          command_names() +
          "\" -- \"$cur\")) ;;\n"
          "        completion) COMPREPLY=($(compgen -W \"bash zsh fish\" -- \"$cur\")) ;;\n"
-         "        tokens) COMPREPLY=($(compgen -W \"list revoke rotate-main\" -- \"$cur\")) ;;\n"
+         "        tokens)\n"
+         "            local sub=\n"
+         "            for ((i = ci + 1; i < COMP_CWORD; i++)); do\n"
+         "                case \"${COMP_WORDS[i]}\" in list|revoke|rotate-main) "
+         "sub=\"${COMP_WORDS[i]}\" ;; esac\n"
+         "            done\n"
+         "            if [ -z \"$sub\" ]; then\n"
+         "                COMPREPLY=($(compgen -W \"list revoke rotate-main\" -- \"$cur\"))\n"
+         "            elif [ \"$sub\" = revoke ] && [ \"$prev\" = revoke ]; then\n"
+         "                COMPREPLY=($(compgen -W \"$(_ssocred_token_ids \"${COMP_WORDS[0]}\" "
+         "${sock:+--socket \"$sock\"})\" -- \"$cur\"))\n"
+         "            fi ;;\n"
          "        profiles) COMPREPLY=($(compgen -W \"sync\" -- \"$cur\")) ;;\n"
-         "        exec) COMPREPLY=($(compgen -c -- \"$cur\")) ;;\n"
+         "        " +
+         std::string(exec_command().name) +
+         ") COMPREPLY=($(compgen -W \"$flags\" -- \"$cur\")) ;;\n"
          "    esac\n"
          "}\n"
          "complete -o default -F _ssocred ssocred\n";
@@ -125,7 +213,7 @@ std::string bash() {
 }
 
 std::string zsh_flag(const FlagSpec& f) {
-    std::string spec = "'" + std::string(f.name) + "[" + clean(f.help) + "]";
+    std::string spec = "'" + std::string(f.name) + "[" + zsh_text(f.help) + "]";
     switch (kind_of(f)) {
         case ValueKind::None:
             return spec + "'";
@@ -134,11 +222,11 @@ std::string zsh_flag(const FlagSpec& f) {
         case ValueKind::Session:
             return spec + ":session:_ssocred_sessions'";
         case ValueKind::Choices:
-            return spec + ":" + clean(f.metavar) + ":(" + choices_of(f) + ")'";
+            return spec + ":" + zsh_text(f.metavar) + ":(" + choices_of(f) + ")'";
         case ValueKind::Interface:
             return spec + ":interface:_net_interfaces'";
         case ValueKind::Other:
-            return spec + ":" + clean(f.metavar) + ":'";
+            return spec + ":" + zsh_text(f.metavar) + ":'";
     }
     return spec + "'";
 }
@@ -161,12 +249,44 @@ std::string zsh() {
         std::string(kSessionSed) +
         " \"$f\")\"}\n"
         "}\n"
-        "_ssocred() {\n"
-        "    local curcontext=\"$curcontext\" state line\n"
-        "    local -a commands\n"
-        "    commands=(\n";
+        "_ssocred_token_ids() {\n"
+        "    (( ${words[(I)revoke]} )) || return 1\n"
+        "    local -a ids\n"
+        "    ids=(${(f)\"$(command ssocred tokens --json 2>/dev/null | " +
+        std::string(kTokenIdSed) +
+        ")\"})\n"
+        "    compadd -a ids\n"
+        "}\n"
+        "# `exec [FLAGS] [--] COMMAND ARGS`: from COMMAND on, the command's own completion.\n"
+        "_ssocred_exec() {\n"
+        "    local i=2 dashdash=0\n"
+        "    while (( i < CURRENT )); do\n"
+        "        case $words[i] in\n"
+        "            --) dashdash=1; (( i++ )); break ;;\n"
+        "            " +
+        exec_value_flags("|") +
+        ") (( i += 2 )) ;;\n"
+        "            -*) (( i++ )) ;;\n"
+        "            *) break ;;\n"
+        "        esac\n"
+        "    done\n"
+        "    if (( i < CURRENT || (i == CURRENT && dashdash) )) ||\n"
+        "        [[ $i -eq $CURRENT && -n $words[CURRENT] && $words[CURRENT] != -* ]]; then\n"
+        "        words=(\"${(@)words[i,-1]}\")\n"
+        "        (( CURRENT -= i - 1 ))\n"
+        "        _normal\n"
+        "        return\n"
+        "    fi\n"
+        "    _arguments";
+    for (const auto& f : exec_command().flags) s += " \\\n        " + zsh_flag(f);
+    s += " \\\n        '--help[help]'\n"
+         "}\n"
+         "_ssocred() {\n"
+         "    local curcontext=\"$curcontext\" state line\n"
+         "    local -a commands\n"
+         "    commands=(\n";
     for (const auto& c : commands())
-        s += "        '" + std::string(c.name) + ":" + clean(c.summary) + "'\n";
+        s += "        '" + std::string(c.name) + ":" + zsh_text(c.summary) + "'\n";
     s += "    )\n"
          "    _arguments -C \\\n"
          "        '--socket[the control socket]:path:_files' \\\n"
@@ -181,6 +301,11 @@ std::string zsh() {
          "        argument)\n"
          "            case $words[1] in\n";
     for (const auto& c : commands()) {
+        if (c.stop_at_positional) {
+            s += "                " + std::string(c.name) +
+                 ")\n                    _ssocred_exec\n                    ;;\n";
+            continue;
+        }
         s += "                " + std::string(c.name) + ")\n                    _arguments";
         for (const auto& f : c.flags) s += " \\\n                        " + zsh_flag(f);
         if (c.supports_json) s += " \\\n                        '--json[machine-readable output]'";
@@ -189,9 +314,10 @@ std::string zsh() {
         if (c.name == "help")
             s += " \\\n                        '1:command:(" + command_names() + ")'";
         if (c.name == "completion") s += " \\\n                        '1:shell:(bash zsh fish)'";
-        if (c.name == "tokens") s += " \\\n                        '1:action:(list revoke rotate-main)'";
+        if (c.name == "tokens")
+            s += " \\\n                        '1:action:(list revoke rotate-main)'"
+                 " \\\n                        '2:token id:_ssocred_token_ids'";
         if (c.name == "profiles") s += " \\\n                        '1:action:(sync)'";
-        if (c.name == "exec") s += " \\\n                        '*::command:_normal'";
         s += "\n                    ;;\n";
     }
     s += "            esac\n"
@@ -207,6 +333,7 @@ std::string zsh() {
 }
 
 std::string fish() {
+    const std::string exec_name(exec_command().name);
     std::string s =
         "# fish completion for ssocred (generated by `ssocred completion fish`)\n"
         "function __ssocred_config\n"
@@ -228,17 +355,78 @@ std::string fish() {
         std::string(kSessionSed) +
         " $f\n"
         "end\n"
+        "function __ssocred_token_ids\n"
+        "    command ssocred tokens --json 2>/dev/null | string replace -rf "
+        "'^\\s*\"id\":\\s*\"([^\"]*)\".*' '$1'\n"
+        "end\n"
+        "function __ssocred_revoking\n"
+        "    set -l words (commandline -opc)\n"
+        "    test \"$words[-1]\" = revoke; and contains -- tokens $words\n"
+        "end\n"
+        "# `exec [FLAGS] [--] COMMAND ARGS`: prints the index of COMMAND among the words\n"
+        "# before the cursor (one past them right after `--`); fails before it.\n"
+        "function __ssocred_exec_child\n"
+        "    set -l words (commandline -opc)\n"
+        "    set -l n (count $words)\n"
+        "    set -l i 2\n"
+        "    while test $i -le $n\n"
+        "        switch $words[$i]\n"
+        "            case --socket\n"
+        "                set i (math $i + 2)\n"
+        "            case '-*'\n"
+        "                set i (math $i + 1)\n"
+        "            case " +
+        exec_name +
+        "\n"
+        "                break\n"
+        "            case '*'\n"
+        "                return 1\n"
+        "        end\n"
+        "    end\n"
+        "    set i (math $i + 1)\n"
+        "    while test $i -le $n\n"
+        "        switch $words[$i]\n"
+        "            case --\n"
+        "                echo (math $i + 1)\n"
+        "                return 0\n"
+        "            case " +
+        exec_value_flags(" ") +
+        "\n"
+        "                set i (math $i + 2)\n"
+        "            case '-*'\n"
+        "                set i (math $i + 1)\n"
+        "            case '*'\n"
+        "                echo $i\n"
+        "                return 0\n"
+        "        end\n"
+        "    end\n"
+        "    return 1\n"
+        "end\n"
+        "function __ssocred_in_exec\n"
+        "    __ssocred_exec_child >/dev/null\n"
+        "end\n"
+        "# The child command's own completions, as if its command line were typed alone.\n"
+        "function __ssocred_exec_complete\n"
+        "    set -l words (commandline -opc)\n"
+        "    set -l c (__ssocred_exec_child); or return\n"
+        "    set -l child\n"
+        "    test $c -le (count $words); and set child (string escape -- $words[$c..-1])\n"
+        "    complete -C \"$child $(commandline -ct)\"\n"
+        "end\n"
+        "set -l own 'not __ssocred_in_exec'\n"
         "complete -c ssocred -f\n"
-        "complete -c ssocred -l socket -r -F -d 'the control socket'\n"
-        "complete -c ssocred -l json -d 'machine-readable output'\n"
-        "complete -c ssocred -l no-color -d 'no colour'\n"
-        "complete -c ssocred -l version -d 'print the version'\n"
-        "complete -c ssocred -s h -l help -d 'help'\n";
+        "complete -c ssocred -n $own -l socket -r -F -d 'the control socket'\n"
+        "complete -c ssocred -n $own -l json -d 'machine-readable output'\n"
+        "complete -c ssocred -n $own -l no-color -d 'no colour'\n"
+        "complete -c ssocred -n $own -l version -d 'print the version'\n"
+        "complete -c ssocred -n $own -s h -l help -d 'help'\n"
+        "complete -c ssocred -n __ssocred_in_exec -a '(__ssocred_exec_complete)'\n";
     for (const auto& c : commands())
         s += "complete -c ssocred -n __fish_use_subcommand -a " + std::string(c.name) + " -d '" +
-             clean(c.summary) + "'\n";
+             fish_text(c.summary) + "'\n";
     for (const auto& c : commands()) {
-        const std::string cond = "-n '__fish_seen_subcommand_from " + std::string(c.name) + "'";
+        const std::string cond = "-n '__fish_seen_subcommand_from " + std::string(c.name) +
+                                 "; and not __ssocred_in_exec'";
         for (const auto& f : c.flags) {
             std::string line =
                 "complete -c ssocred " + cond + " -l " + std::string(f.name.substr(2));
@@ -261,7 +449,7 @@ std::string fish() {
                     line += " -r";
                     break;
             }
-            s += line + " -d '" + clean(f.help) + "'\n";
+            s += line + " -d '" + fish_text(f.help) + "'\n";
         }
     }
     s += "complete -c ssocred -n '__fish_seen_subcommand_from use' -a '(__ssocred_profiles)'\n"
@@ -269,10 +457,11 @@ std::string fish() {
          command_names() +
          "'\n"
          "complete -c ssocred -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'\n"
-         "complete -c ssocred -n '__fish_seen_subcommand_from tokens' -a 'list revoke rotate-main'\n"
-         "complete -c ssocred -n '__fish_seen_subcommand_from profiles' -a 'sync'\n"
-         "complete -c ssocred -n '__fish_seen_subcommand_from exec' -a "
-         "'(__fish_complete_subcommand --fcs-skip=2)'\n";
+         "complete -c ssocred -n '__fish_seen_subcommand_from tokens; and not "
+         "__fish_seen_subcommand_from list revoke rotate-main' -a 'list revoke rotate-main'\n"
+         "complete -c ssocred -n __ssocred_revoking -a '(__ssocred_token_ids)' -d 'token id'\n"
+         "complete -c ssocred -n '__fish_seen_subcommand_from " +
+         exec_name + "; and not __ssocred_in_exec' -a '(__fish_complete_command)'\n";
     return s;
 }
 

@@ -5,6 +5,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <string_view>
 
 #include "ssocred/expected.hpp"
 
@@ -41,12 +42,18 @@ struct Context {
 
 // 3 when the daemon is not running, else 1.
 int exit_code_for(const Error& e);
-// Prints "ssocred: <message>" on stderr and returns exit_code_for(e).
+// The `code` of a --json error document: the daemon's API code for its answers,
+// "daemon_not_running", else the CLI's own ErrorCode name (docs/cli.md lists them).
+std::string error_code_name(const Error& e);
+inline constexpr std::string_view kUsageErrorCode = "usage";
+// Prints "ssocred: <message>" on stderr (and with --json the error document
+// {"error":{"code","message"}} on stdout) and returns exit_code_for(e).
 int report(Context& ctx, const Error& e);
 // While the AWS config file is broken the daemon answers from its last good version and
 // says so in `config_error`; commands that used the config pass it on as a warning.
 void warn_config_error(Context& ctx, const nlohmann::json& reply);
 // A usage error inside a handler (after parsing): message plus a pointer to help; exit 2.
+// With --json also the error document, code "usage".
 int usage(Context& ctx, std::string_view command, const std::string& message);
 
 }  // namespace ssocred::cli

@@ -1,22 +1,27 @@
 #include "picker.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include "fd.hpp"
+#include "fuzzy.hpp"
 #include "terminal.hpp"
 
 namespace ssocred::cli {
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
+// The longest prefix of a UTF-8 line that fits `columns` cells (one per code point: the
+// labels hold names, not wide characters), so no line wraps and breaks the redraw.
+std::string fit(const std::string& line, std::size_t columns) {
+    std::size_t cells = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if ((static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) continue;
+        if (cells++ == columns) return line.substr(0, i);
+    }
+    return line;
 }
 
 void write_all(int fd, std::string_view s) {
@@ -29,29 +34,6 @@ void write_all(int fd, std::string_view s) {
 }
 
 }  // namespace
-
-bool filter_matches(std::string_view item, std::string_view filter) {
-    const std::string hay = lower(item);
-    const std::string f = lower(filter);
-    std::size_t pos = 0;
-    while (pos < f.size()) {
-        auto start = f.find_first_not_of(' ', pos);
-        if (start == std::string::npos) break;
-        auto end = f.find(' ', start);
-        if (end == std::string::npos) end = f.size();
-        if (hay.find(f.substr(start, end - start)) == std::string::npos) return false;
-        pos = end;
-    }
-    return true;
-}
-
-std::vector<std::size_t> filter_items(const std::vector<std::string>& items,
-                                      std::string_view filter) {
-    std::vector<std::size_t> out;
-    for (std::size_t i = 0; i < items.size(); ++i)
-        if (filter_matches(items[i], filter)) out.push_back(i);
-    return out;
-}
 
 KeyEvent decode_key(std::string& input, bool flush) {
     if (input.empty()) return {};
@@ -82,7 +64,7 @@ KeyEvent decode_key(std::string& input, bool flush) {
     return consume(1, Key::None);
 }
 
-PickResult pick(const std::vector<std::string>& items, std::string_view prompt) {
+PickResult pick(const std::vector<PickItem>& items, std::size_t initial, std::string_view prompt) {
     UniqueFd tty(::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY));
     if (!tty) return {};
     // SIGTERM/SIGHUP while in raw mode would leave the terminal unusable: turn them into
@@ -91,11 +73,15 @@ PickResult pick(const std::vector<std::string>& items, std::string_view prompt) 
     RawMode raw(tty.get());
     if (!raw.active()) return {};
 
+    std::vector<std::string> texts;
+    for (const auto& item : items) texts.push_back(item.search);
     std::string filter;
-    std::size_t selected = 0;
+    std::size_t selected = initial < items.size() ? initial : 0;
     std::size_t drawn = 0;  // lines below the prompt drawn last time
     std::string pending;
     const auto max_rows = static_cast<std::size_t>(std::max(3, terminal_rows(tty.get(), 24) - 2));
+    const auto columns =
+        static_cast<std::size_t>(std::max(10, terminal_columns(tty.get(), 80) - 3));
 
     auto erase = [&] {
         std::string s = "\r\x1b[K";
@@ -110,7 +96,7 @@ PickResult pick(const std::vector<std::string>& items, std::string_view prompt) 
     };
 
     for (;;) {
-        auto visible = filter_items(items, filter);
+        auto visible = fuzzy_rank(texts, filter);
         if (selected >= visible.size()) selected = visible.empty() ? 0 : visible.size() - 1;
         const std::size_t rows = std::min(visible.size(), max_rows);
         const std::size_t first = selected >= rows ? selected - rows + 1 : 0;
@@ -118,8 +104,8 @@ PickResult pick(const std::vector<std::string>& items, std::string_view prompt) 
         std::string screen = "\r\x1b[K" + std::string(prompt) + filter;
         for (std::size_t i = first; i < first + rows; ++i) {
             screen += "\r\n\x1b[K";
-            screen += i == selected ? "\x1b[7m> " + items[visible[i]] + "\x1b[0m"
-                                    : "  " + items[visible[i]];
+            const std::string label = fit(items[visible[i]].label, columns);
+            screen += i == selected ? "\x1b[7m> " + label + "\x1b[0m" : "  " + label;
         }
         if (visible.empty()) screen += "\r\n\x1b[K  (no match)";
         const std::size_t lines = visible.empty() ? 1 : rows;
@@ -153,12 +139,14 @@ PickResult pick(const std::vector<std::string>& items, std::string_view prompt) 
             switch (ev.key) {
                 case Key::Char:
                     filter.push_back(ev.ch);
-                    visible = filter_items(items, filter);
-                    selected = 0;
+                    visible = fuzzy_rank(texts, filter);
+                    selected = 0;  // the best match
                     break;
                 case Key::Backspace:
                     if (!filter.empty()) filter.pop_back();
-                    visible = filter_items(items, filter);
+                    visible = fuzzy_rank(texts, filter);
+                    // Back to no filter: back to the active role, in list order.
+                    selected = filter.empty() && initial < items.size() ? initial : 0;
                     break;
                 case Key::Up:
                     if (selected > 0) --selected;

@@ -1,5 +1,6 @@
-// The interactive picker of `ssocred use --pick`: type to filter, arrows to move, Enter to
-// choose, Esc or Ctrl-C to leave. Runs on /dev/tty in raw mode, restored on every exit.
+// The interactive picker of `ssocred use` (on a terminal) and `ssocred use --pick`: type to
+// filter (fuzzy, fuzzy.hpp), arrows to move, Enter to choose, Esc or Ctrl-C to leave. Runs
+// on /dev/tty in raw mode, restored on every exit.
 #pragma once
 
 #include <optional>
@@ -8,11 +9,6 @@
 #include <vector>
 
 namespace ssocred::cli {
-
-// Every space-separated word of `filter` occurs in `item`, ignoring case.
-bool filter_matches(std::string_view item, std::string_view filter);
-std::vector<std::size_t> filter_items(const std::vector<std::string>& items,
-                                      std::string_view filter);
 
 enum class Key { None, Char, Backspace, Up, Down, Enter, Escape, Interrupt };
 struct KeyEvent {
@@ -29,6 +25,11 @@ struct PickResult {
     std::size_t index = 0;
     int signal = 0;  // for Interrupted by a signal (SIGTERM/SIGHUP), else 0
 };
-PickResult pick(const std::vector<std::string>& items, std::string_view prompt);
+struct PickItem {
+    std::string label;   // the line shown
+    std::string search;  // what the filter matches against
+};
+// `initial` is selected while the filter is empty (the active role).
+PickResult pick(const std::vector<PickItem>& items, std::size_t initial, std::string_view prompt);
 
 }  // namespace ssocred::cli

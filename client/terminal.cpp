@@ -75,4 +75,10 @@ int terminal_rows(int fd, int fallback) {
     return fallback;
 }
 
+int terminal_columns(int fd, int fallback) {
+    winsize ws{};
+    if (::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+    return fallback;
+}
+
 }  // namespace ssocred::cli

@@ -51,5 +51,7 @@ class RawMode {
 bool is_tty(int fd);
 // Terminal rows for `fd`, or `fallback` when unknown.
 int terminal_rows(int fd, int fallback);
+// Terminal columns for `fd`, or `fallback` when unknown.
+int terminal_columns(int fd, int fallback);
 
 }  // namespace ssocred::cli

@@ -7,18 +7,51 @@ _ssocred_sessions() {
     local f="${AWS_CONFIG_FILE:-$HOME/.aws/config}"
     [ -r "$f" ] && sed -n -e 's/^[[:space:]]*\[sso-session[[:space:]]\{1,\}\([^][:space:]]\{1,\}\)[[:space:]]*\].*/\1/p' "$f"
 }
+# $@: the ssocred command line to ask (with --socket when one was given).
+_ssocred_token_ids() {
+    "$@" tokens --json 2>/dev/null | sed -n 's/^[[:space:]]*"id":[[:space:]]*"\([^"]*\)".*/\1/p'
+}
+# `exec [FLAGS] [--] COMMAND ARGS`: from COMMAND on, the command's own completion.
+# $1: the index of the word after `exec`. Fails while ssocred's flags are completed.
+_ssocred_exec() {
+    local i=$1 dashdash=
+    while ((i < COMP_CWORD)); do
+        case "${COMP_WORDS[i]}" in
+            --) dashdash=1; ((i++)); break ;;
+            --socket|--profile) ((i += 2)) ;;
+            -*) ((i++)) ;;
+            *) break ;;
+        esac
+    done
+    ((i > COMP_CWORD)) && return 1
+    if ((i == COMP_CWORD)) && [ -z "$dashdash" ]; then
+        [ -z "$cur" ] || [[ "$cur" == -* ]] && return 1
+    fi
+    if declare -F _command_offset >/dev/null; then
+        _command_offset "$i"
+    elif ((i == COMP_CWORD)); then
+        COMPREPLY=($(compgen -c -- "$cur"))
+    else
+        COMPREPLY=()  # complete -o default: file names
+    fi
+    return 0
+}
 _ssocred() {
-    local cur prev cmd i flags
+    local cur prev cmd ci i flags sock
+    COMPREPLY=()
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${COMP_WORDS[i]}" in
-            --socket) ((i++)) ;;
+            --socket) sock="${COMP_WORDS[i+1]}"; ((i++)) ;;
             -*) ;;
-            *) cmd="${COMP_WORDS[i]}"; break ;;
+            *) cmd="${COMP_WORDS[i]}"; ci=$i; break ;;
         esac
     done
+    if [ "$cmd" = exec ]; then
+        _ssocred_exec $((ci + 1)) && return
+    fi
     case "$prev" in
         --profile) COMPREPLY=($(compgen -W "$(_ssocred_profiles)" -- "$cur")); return ;;
         --sso-session) COMPREPLY=($(compgen -W "$(_ssocred_sessions)" -- "$cur")); return ;;
@@ -27,7 +60,7 @@ _ssocred() {
         --shell) COMPREPLY=($(compgen -W "sh bash zsh fish powershell pwsh" -- "$cur")); return ;;
     esac
     if [ -z "$cmd" ]; then
-        COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec console credential-process container-setup doctor completion help --socket --json --no-color --version --help" -- "$cur"))
+        COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec credential-process container-setup doctor completion help --socket --json --no-color --version --help" -- "$cur"))
         return
     fi
     case "$cmd" in
@@ -37,10 +70,9 @@ _ssocred() {
         use) flags="--sso-session --pick --json --help" ;;
         profiles) flags="--sso-session --template --region --prune --dry-run --json --help" ;;
         status) flags="--json --help" ;;
-        env) flags="--imds --profile --ttl --container --token-file --shell --json --help" ;;
+        env) flags="--imds --profile --container --token-file --shell --json --help" ;;
         tokens) flags="--json --help" ;;
-        exec) flags="--profile --imds --help" ;;
-        console) flags="--sso-session --profile --destination --region --url --json --help" ;;
+        exec) flags="--profile --imds --help --" ;;
         credential-process) flags="--profile --help" ;;
         container-setup) flags="--bridge --undo --help" ;;
         doctor) flags="--json --help" ;;
@@ -53,11 +85,20 @@ _ssocred() {
     fi
     case "$cmd" in
         use) COMPREPLY=($(compgen -W "$(_ssocred_profiles)" -- "$cur")) ;;
-        help) COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec console credential-process container-setup doctor completion help" -- "$cur")) ;;
+        help) COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec credential-process container-setup doctor completion help" -- "$cur")) ;;
         completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
-        tokens) COMPREPLY=($(compgen -W "list revoke rotate-main" -- "$cur")) ;;
+        tokens)
+            local sub=
+            for ((i = ci + 1; i < COMP_CWORD; i++)); do
+                case "${COMP_WORDS[i]}" in list|revoke|rotate-main) sub="${COMP_WORDS[i]}" ;; esac
+            done
+            if [ -z "$sub" ]; then
+                COMPREPLY=($(compgen -W "list revoke rotate-main" -- "$cur"))
+            elif [ "$sub" = revoke ] && [ "$prev" = revoke ]; then
+                COMPREPLY=($(compgen -W "$(_ssocred_token_ids "${COMP_WORDS[0]}" ${sock:+--socket "$sock"})" -- "$cur"))
+            fi ;;
         profiles) COMPREPLY=($(compgen -W "sync" -- "$cur")) ;;
-        exec) COMPREPLY=($(compgen -c -- "$cur")) ;;
+        exec) COMPREPLY=($(compgen -W "$flags" -- "$cur")) ;;
     esac
 }
 complete -o default -F _ssocred ssocred

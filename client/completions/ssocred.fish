@@ -14,61 +14,109 @@ function __ssocred_sessions
     set -l f (__ssocred_config)
     test -r $f; and sed -n -e 's/^[[:space:]]*\[sso-session[[:space:]]\{1,\}\([^][:space:]]\{1,\}\)[[:space:]]*\].*/\1/p' $f
 end
+function __ssocred_token_ids
+    command ssocred tokens --json 2>/dev/null | string replace -rf '^\s*"id":\s*"([^"]*)".*' '$1'
+end
+function __ssocred_revoking
+    set -l words (commandline -opc)
+    test "$words[-1]" = revoke; and contains -- tokens $words
+end
+# `exec [FLAGS] [--] COMMAND ARGS`: prints the index of COMMAND among the words
+# before the cursor (one past them right after `--`); fails before it.
+function __ssocred_exec_child
+    set -l words (commandline -opc)
+    set -l n (count $words)
+    set -l i 2
+    while test $i -le $n
+        switch $words[$i]
+            case --socket
+                set i (math $i + 2)
+            case '-*'
+                set i (math $i + 1)
+            case exec
+                break
+            case '*'
+                return 1
+        end
+    end
+    set i (math $i + 1)
+    while test $i -le $n
+        switch $words[$i]
+            case --
+                echo (math $i + 1)
+                return 0
+            case --socket --profile
+                set i (math $i + 2)
+            case '-*'
+                set i (math $i + 1)
+            case '*'
+                echo $i
+                return 0
+        end
+    end
+    return 1
+end
+function __ssocred_in_exec
+    __ssocred_exec_child >/dev/null
+end
+# The child command's own completions, as if its command line were typed alone.
+function __ssocred_exec_complete
+    set -l words (commandline -opc)
+    set -l c (__ssocred_exec_child); or return
+    set -l child
+    test $c -le (count $words); and set child (string escape -- $words[$c..-1])
+    complete -C "$child $(commandline -ct)"
+end
+set -l own 'not __ssocred_in_exec'
 complete -c ssocred -f
-complete -c ssocred -l socket -r -F -d 'the control socket'
-complete -c ssocred -l json -d 'machine-readable output'
-complete -c ssocred -l no-color -d 'no colour'
-complete -c ssocred -l version -d 'print the version'
-complete -c ssocred -s h -l help -d 'help'
+complete -c ssocred -n $own -l socket -r -F -d 'the control socket'
+complete -c ssocred -n $own -l json -d 'machine-readable output'
+complete -c ssocred -n $own -l no-color -d 'no colour'
+complete -c ssocred -n $own -l version -d 'print the version'
+complete -c ssocred -n $own -s h -l help -d 'help'
+complete -c ssocred -n __ssocred_in_exec -a '(__ssocred_exec_complete)'
 complete -c ssocred -n __fish_use_subcommand -a login -d 'log in to AWS IAM Identity Center'
-complete -c ssocred -n __fish_use_subcommand -a logout -d 'log out and forget a sessions tokens'
+complete -c ssocred -n __fish_use_subcommand -a logout -d 'log out and forget a session\'s tokens'
 complete -c ssocred -n __fish_use_subcommand -a list -d 'list accounts and roles'
 complete -c ssocred -n __fish_use_subcommand -a use -d 'show or select the active role'
-complete -c ssocred -n __fish_use_subcommand -a profiles -d 'write a (profile) per account and role into the AWS config'
-complete -c ssocred -n __fish_use_subcommand -a status -d 'show the daemons state'
+complete -c ssocred -n __fish_use_subcommand -a profiles -d 'write a [profile] per account and role into the AWS config'
+complete -c ssocred -n __fish_use_subcommand -a status -d 'show the daemon\'s state'
 complete -c ssocred -n __fish_use_subcommand -a env -d 'print shell commands that point AWS SDKs at ssocredd'
 complete -c ssocred -n __fish_use_subcommand -a tokens -d 'list or revoke endpoint tokens'
-complete -c ssocred -n __fish_use_subcommand -a exec -d 'run a command, or a shell, with the environment of ssocred env'
-complete -c ssocred -n __fish_use_subcommand -a console -d 'open the AWS console for a role'
+complete -c ssocred -n __fish_use_subcommand -a exec -d 'run a command with the environment of `ssocred env`'
 complete -c ssocred -n __fish_use_subcommand -a credential-process -d 'print credentials for the AWS config credential_process'
 complete -c ssocred -n __fish_use_subcommand -a container-setup -d 'add 169.254.170.2 to the container bridge (root)'
 complete -c ssocred -n __fish_use_subcommand -a doctor -d 'check the set-up and say how to fix problems'
 complete -c ssocred -n __fish_use_subcommand -a completion -d 'print a shell completion script'
 complete -c ssocred -n __fish_use_subcommand -a help -d 'show help for a command'
-complete -c ssocred -n '__fish_seen_subcommand_from login' -l sso-session -x -a '(__ssocred_sessions)' -d 'the (sso-session NAME) to use'
-complete -c ssocred -n '__fish_seen_subcommand_from login' -l profile -x -a '(__ssocred_profiles)' -d 'log in to the session of this AWS config profile'
-complete -c ssocred -n '__fish_seen_subcommand_from login' -l no-browser -d 'print the URL instead of opening a browser'
-complete -c ssocred -n '__fish_seen_subcommand_from login' -l use-device-code -d 'use the device-code flow (sign in on any device)'
-complete -c ssocred -n '__fish_seen_subcommand_from logout' -l sso-session -x -a '(__ssocred_sessions)' -d 'the (sso-session NAME) to use'
-complete -c ssocred -n '__fish_seen_subcommand_from logout' -l all -d 'log out of every session'
-complete -c ssocred -n '__fish_seen_subcommand_from list' -l sso-session -x -a '(__ssocred_sessions)' -d 'the (sso-session NAME) to use'
-complete -c ssocred -n '__fish_seen_subcommand_from list' -l refresh -d 'ask AWS again instead of using the 5-minute cache'
-complete -c ssocred -n '__fish_seen_subcommand_from use' -l sso-session -x -a '(__ssocred_sessions)' -d 'the (sso-session NAME) to use'
-complete -c ssocred -n '__fish_seen_subcommand_from use' -l pick -d 'choose from a list (needs a terminal)'
-complete -c ssocred -n '__fish_seen_subcommand_from profiles' -l sso-session -x -a '(__ssocred_sessions)' -d 'the (sso-session NAME) to use'
-complete -c ssocred -n '__fish_seen_subcommand_from profiles' -l template -r -d 'profile names (default {account_name}/{role_name})'
-complete -c ssocred -n '__fish_seen_subcommand_from profiles' -l region -r -d 'region = R in every generated profile ( for none)'
-complete -c ssocred -n '__fish_seen_subcommand_from profiles' -l prune -d 'remove generated profiles of roles no longer reachable'
-complete -c ssocred -n '__fish_seen_subcommand_from profiles' -l dry-run -d 'print the diff and change nothing'
-complete -c ssocred -n '__fish_seen_subcommand_from env' -l imds -d 'use the EC2 instance-metadata endpoint instead'
-complete -c ssocred -n '__fish_seen_subcommand_from env' -l profile -x -a '(__ssocred_profiles)' -d 'a token scoped to this profiles role'
-complete -c ssocred -n '__fish_seen_subcommand_from env' -l ttl -r -d 'the token expires this long after now, used or not'
-complete -c ssocred -n '__fish_seen_subcommand_from env' -l container -d 'for a container, 169.254.170.2 and a scoped token file'
-complete -c ssocred -n '__fish_seen_subcommand_from env' -l token-file -d 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE instead of the value'
-complete -c ssocred -n '__fish_seen_subcommand_from env' -l shell -x -a 'sh bash zsh fish powershell pwsh' -d 'output syntax (default, from $SHELL)'
-complete -c ssocred -n '__fish_seen_subcommand_from exec' -l profile -x -a '(__ssocred_profiles)' -d 'a token scoped to this profiles role'
-complete -c ssocred -n '__fish_seen_subcommand_from exec' -l imds -d 'use the EC2 instance-metadata endpoint instead'
-complete -c ssocred -n '__fish_seen_subcommand_from console' -l sso-session -x -a '(__ssocred_sessions)' -d 'the (sso-session NAME) to use'
-complete -c ssocred -n '__fish_seen_subcommand_from console' -l profile -x -a '(__ssocred_profiles)' -d 'this profiles role instead of the active role'
-complete -c ssocred -n '__fish_seen_subcommand_from console' -l destination -r -d 'the console page to open (default, the console home)'
-complete -c ssocred -n '__fish_seen_subcommand_from console' -l region -r -d 'the consoles region (default, the profiles, else the sessions)'
-complete -c ssocred -n '__fish_seen_subcommand_from console' -l url -d 'print the sign-in URL instead of opening a browser'
-complete -c ssocred -n '__fish_seen_subcommand_from credential-process' -l profile -x -a '(__ssocred_profiles)' -d 'this profiles role instead of the active role'
-complete -c ssocred -n '__fish_seen_subcommand_from container-setup' -l bridge -x -a '(__fish_print_interfaces)' -d 'the bridge interface (default docker0)'
-complete -c ssocred -n '__fish_seen_subcommand_from container-setup' -l undo -d 'remove the address'
+complete -c ssocred -n '__fish_seen_subcommand_from login; and not __ssocred_in_exec' -l sso-session -x -a '(__ssocred_sessions)' -d 'the [sso-session NAME] to use'
+complete -c ssocred -n '__fish_seen_subcommand_from login; and not __ssocred_in_exec' -l profile -x -a '(__ssocred_profiles)' -d 'log in to the session of this AWS config profile'
+complete -c ssocred -n '__fish_seen_subcommand_from login; and not __ssocred_in_exec' -l no-browser -d 'print the URL instead of opening a browser'
+complete -c ssocred -n '__fish_seen_subcommand_from login; and not __ssocred_in_exec' -l use-device-code -d 'use the device-code flow (sign in on any device)'
+complete -c ssocred -n '__fish_seen_subcommand_from logout; and not __ssocred_in_exec' -l sso-session -x -a '(__ssocred_sessions)' -d 'the [sso-session NAME] to use'
+complete -c ssocred -n '__fish_seen_subcommand_from logout; and not __ssocred_in_exec' -l all -d 'log out of every session'
+complete -c ssocred -n '__fish_seen_subcommand_from list; and not __ssocred_in_exec' -l sso-session -x -a '(__ssocred_sessions)' -d 'the [sso-session NAME] to use'
+complete -c ssocred -n '__fish_seen_subcommand_from list; and not __ssocred_in_exec' -l refresh -d 'ask AWS again instead of using the 5-minute cache'
+complete -c ssocred -n '__fish_seen_subcommand_from use; and not __ssocred_in_exec' -l sso-session -x -a '(__ssocred_sessions)' -d 'the [sso-session NAME] to use'
+complete -c ssocred -n '__fish_seen_subcommand_from use; and not __ssocred_in_exec' -l pick -d 'choose from a list (needs a terminal)'
+complete -c ssocred -n '__fish_seen_subcommand_from profiles; and not __ssocred_in_exec' -l sso-session -x -a '(__ssocred_sessions)' -d 'the [sso-session NAME] to use'
+complete -c ssocred -n '__fish_seen_subcommand_from profiles; and not __ssocred_in_exec' -l template -r -d 'profile names (default {account_name}/{role_name})'
+complete -c ssocred -n '__fish_seen_subcommand_from profiles; and not __ssocred_in_exec' -l region -r -d 'region = R in every generated profile (\'\' for none)'
+complete -c ssocred -n '__fish_seen_subcommand_from profiles; and not __ssocred_in_exec' -l prune -d 'remove generated profiles of roles no longer reachable'
+complete -c ssocred -n '__fish_seen_subcommand_from profiles; and not __ssocred_in_exec' -l dry-run -d 'print the diff and change nothing'
+complete -c ssocred -n '__fish_seen_subcommand_from env; and not __ssocred_in_exec' -l imds -d 'use the EC2 instance-metadata endpoint instead'
+complete -c ssocred -n '__fish_seen_subcommand_from env; and not __ssocred_in_exec' -l profile -x -a '(__ssocred_profiles)' -d 'a token scoped to this profile\'s role'
+complete -c ssocred -n '__fish_seen_subcommand_from env; and not __ssocred_in_exec' -l container -d 'for a container: 169.254.170.2 and a scoped token file'
+complete -c ssocred -n '__fish_seen_subcommand_from env; and not __ssocred_in_exec' -l token-file -d 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE instead of the value'
+complete -c ssocred -n '__fish_seen_subcommand_from env; and not __ssocred_in_exec' -l shell -x -a 'sh bash zsh fish powershell pwsh' -d 'output syntax (default: from $SHELL)'
+complete -c ssocred -n '__fish_seen_subcommand_from exec; and not __ssocred_in_exec' -l profile -x -a '(__ssocred_profiles)' -d 'a token scoped to this profile\'s role'
+complete -c ssocred -n '__fish_seen_subcommand_from exec; and not __ssocred_in_exec' -l imds -d 'use the EC2 instance-metadata endpoint instead'
+complete -c ssocred -n '__fish_seen_subcommand_from credential-process; and not __ssocred_in_exec' -l profile -x -a '(__ssocred_profiles)' -d 'this profile\'s role instead of the active role'
+complete -c ssocred -n '__fish_seen_subcommand_from container-setup; and not __ssocred_in_exec' -l bridge -x -a '(__fish_print_interfaces)' -d 'the bridge interface (default docker0)'
+complete -c ssocred -n '__fish_seen_subcommand_from container-setup; and not __ssocred_in_exec' -l undo -d 'remove the address'
 complete -c ssocred -n '__fish_seen_subcommand_from use' -a '(__ssocred_profiles)'
-complete -c ssocred -n '__fish_seen_subcommand_from help' -a 'login logout list use profiles status env tokens exec console credential-process container-setup doctor completion help'
+complete -c ssocred -n '__fish_seen_subcommand_from help' -a 'login logout list use profiles status env tokens exec credential-process container-setup doctor completion help'
 complete -c ssocred -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
-complete -c ssocred -n '__fish_seen_subcommand_from tokens' -a 'list revoke rotate-main'
-complete -c ssocred -n '__fish_seen_subcommand_from profiles' -a 'sync'
-complete -c ssocred -n '__fish_seen_subcommand_from exec' -a '(__fish_complete_subcommand --fcs-skip=2)'
+complete -c ssocred -n '__fish_seen_subcommand_from tokens; and not __fish_seen_subcommand_from list revoke rotate-main' -a 'list revoke rotate-main'
+complete -c ssocred -n __ssocred_revoking -a '(__ssocred_token_ids)' -d 'token id'
+complete -c ssocred -n '__fish_seen_subcommand_from exec; and not __ssocred_in_exec' -a '(__fish_complete_command)'

@@ -18,6 +18,7 @@
 #include "platform/process_exit_watch.hpp"
 #include "serve/json_error.hpp"
 #include "sso/http_client.hpp"
+#include "sso/next_step.hpp"
 #include "store/json_wipe.hpp"
 #include "sts/console_signin.hpp"
 
@@ -89,7 +90,8 @@ json with_config_note(json body, const ConfigHealth& health) {
 }
 
 void fail(const Responder& respond, const Error& error) {
-    respond(serve::json_error(error));
+    // What the person at `ssocred` should do next ends every upstream failure.
+    respond(serve::json_error(sso::with_next_step(error)));
 }
 
 Error invalid(std::string message) {
@@ -166,11 +168,14 @@ void ControlApi::status(Responder respond) {
     json roles = json::array();
     json recent_errors = json::array();
     for (const auto& r : snapshot.roles) {
-        roles.push_back(control_json::role_status(r));
+        json role = control_json::role_status(r);
+        const auto profile = ctx_.profiles.profile_for(r.role);
+        role["profile"] = profile ? json(*profile) : json(nullptr);
         // A renewal that needs a login will not happen: no stale time (a chained role
         // follows the SSO session at the root of its chain).
         if (need_login.contains(ctx_.profiles.root_session(r.role.session)))
-            roles.back()["next_renewal_at"] = nullptr;
+            role["next_renewal_at"] = nullptr;
+        roles.push_back(std::move(role));
         if (r.last_error)
             recent_errors.push_back({{"time", control_json::time_or_null(r.last_error_at)},
                                      {"operation", "GetRoleCredentials"},
@@ -307,21 +312,32 @@ void ControlApi::accounts(const Request& request, Responder respond) {
     const ConfigHealth health = ctx_.profiles.health();
     auto session = ctx_.sessions.resolve_session(requested);
     if (!session) return fail(respond, health.explain(session.error()));
-    boost::asio::post(ctx_.blocking, [this, name = *session, refresh, health,
-                                      respond = std::move(respond)] {
-        auto list = ctx_.sessions.list_accounts(name, refresh);
-        if (!list) return fail(respond, health.explain(list.error()));
-        json accounts = json::array();
-        for (const auto& a : list->accounts)
-            accounts.push_back({{"account_id", a.account_id},
-                                {"account_name", a.account_name},
-                                {"email", a.email},
-                                {"roles", a.roles}});
-        respond(json_response(200, with_config_note({{"session", list->session},
-                                                     {"fetched_at", format_utc(list->fetched_at)},
-                                                     {"accounts", accounts}},
-                                                    health)));
-    });
+    boost::asio::post(
+        ctx_.blocking, [this, name = *session, refresh, health, respond = std::move(respond)] {
+            auto list = ctx_.sessions.list_accounts(name, refresh);
+            if (!list) return fail(respond, health.explain(list.error()));
+            // The profiles naming each role come from the config in service, which is read on
+            // the loop only.
+            boost::asio::post(ctx_.loop, [this, list = std::move(*list), health, respond] {
+                json accounts = json::array();
+                for (const auto& a : list.accounts) {
+                    json profiles = json::object();
+                    for (const auto& role : a.roles)
+                        if (auto p = ctx_.profiles.profile_for({a.account_id, role, list.session}))
+                            profiles[role] = *p;
+                    accounts.push_back({{"account_id", a.account_id},
+                                        {"account_name", a.account_name},
+                                        {"email", a.email},
+                                        {"roles", a.roles},
+                                        {"profiles", profiles}});
+                }
+                respond(json_response(200,
+                                      with_config_note({{"session", list.session},
+                                                        {"fetched_at", format_utc(list.fetched_at)},
+                                                        {"accounts", accounts}},
+                                                       health)));
+            });
+        });
 }
 
 void ControlApi::get_active(Responder respond) {

@@ -257,9 +257,22 @@ Error CredentialEngine::user_error(const Entry& entry) const {
     } else if (is_transient(err)) {
         // A chained role's failure may be STS's as well as Identity Center's.
         const bool chained = resolver_.root_session(entry.role.session) != entry.role.session;
-        out.message = std::string(chained ? "AWS" : "Identity Center") + " is unreachable (" +
-                      err.message + "); retrying. No valid credentials for " +
-                      entry.role.to_string() + " yet";
+        const bool unreachable = err.code == ErrorCode::Network || err.code == ErrorCode::Timeout;
+        const bool throttled = err.code == ErrorCode::Throttled || err.code == ErrorCode::SlowDown;
+        out.message = std::string(chained ? "AWS" : "Identity Center") +
+                      (unreachable ? " could not be reached ("
+                       : throttled ? " is limiting the request rate ("
+                                   : " answered with an error (") +
+                      err.message + "): ";
+        if (unreachable)
+            out.message += std::string("check the network (and HTTPS_PROXY) or ") +
+                           (chained ? "AWS_ENDPOINT_URL_STS" : "AWS_ENDPOINT_URL_SSO") + "; ";
+        out.message +=
+            "ssocredd keeps retrying. No valid credentials for " + entry.role.to_string() + " yet";
+    } else if (err.code == ErrorCode::AccessDenied &&
+               out.message.find("administrator") == std::string::npos) {
+        out.message += ": ask your administrator for access to " + entry.role.to_string() +
+                       " in IAM Identity Center";
     }
     return out;
 }

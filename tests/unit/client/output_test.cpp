@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include "http_parse.hpp"
-#include "picker.hpp"
 
 namespace ssocred::cli {
 namespace {
@@ -80,30 +79,6 @@ TEST(HttpParse, ChunkedAndEof) {
     EXPECT_EQ(e.state, ParsedResponse::State::Complete);
     EXPECT_EQ(e.body, "body");
     EXPECT_EQ(parse_http_response("garbage\r\n\r\n", false).state, ParsedResponse::State::Invalid);
-}
-
-TEST(Picker, Filter) {
-    EXPECT_TRUE(filter_matches("Production 222222222222/ReadOnly", "prod read"));
-    EXPECT_FALSE(filter_matches("Dev 111/Admin", "prod"));
-    EXPECT_TRUE(filter_matches("anything", ""));
-    std::vector<std::string> items = {"Dev Admin", "Dev ReadOnly", "Prod ReadOnly"};
-    EXPECT_EQ(filter_items(items, "readonly"), (std::vector<std::size_t>{1, 2}));
-}
-
-TEST(Picker, DecodeKeys) {
-    std::string in = "a\x1b[A\x1b[B\x7f\r";
-    EXPECT_EQ(decode_key(in, false).key, Key::Char);
-    EXPECT_EQ(decode_key(in, false).key, Key::Up);
-    EXPECT_EQ(decode_key(in, false).key, Key::Down);
-    EXPECT_EQ(decode_key(in, false).key, Key::Backspace);
-    EXPECT_EQ(decode_key(in, false).key, Key::Enter);
-    EXPECT_TRUE(in.empty());
-    std::string esc = "\x1b";
-    EXPECT_EQ(decode_key(esc, false).key, Key::None);  // maybe the start of a sequence
-    EXPECT_EQ(esc.size(), 1u);
-    EXPECT_EQ(decode_key(esc, true).key, Key::Escape);
-    std::string ctrl_c = "\x03";
-    EXPECT_EQ(decode_key(ctrl_c, false).key, Key::Interrupt);
 }
 
 }  // namespace
