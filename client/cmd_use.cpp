@@ -9,6 +9,7 @@
 #include "context.hpp"
 #include "json_util.hpp"
 #include "picker.hpp"
+#include "signin.hpp"
 
 namespace ssocred::cli {
 namespace {
@@ -65,7 +66,8 @@ int show_active(Context& ctx) {
 Expected<json> pick_role(Context& ctx, const Args& args, int& exit_code) {
     std::string target = "/v1/accounts";
     if (auto s = args.get("--sso-session")) target += "?sso_session=" + url_encode(*s);
-    auto accounts = ctx.client().get(target);
+    auto accounts = with_signin(ctx, signin_policy(args, process_env()),
+                                [&] { return ctx.client().get(target); });
     if (!accounts) return std::move(accounts).error();
     std::vector<std::string> labels;
     std::vector<json> bodies;
@@ -134,7 +136,8 @@ int cmd_use(Context& ctx, const Args& args) {
         }
     }
 
-    auto r = ctx.client().call("PUT", "/v1/active", body);
+    auto r = with_signin(ctx, signin_policy(args, process_env()),
+                         [&] { return ctx.client().call("PUT", "/v1/active", body); });
     if (!r) return report(ctx, r.error());
     warn_config_error(ctx, *r);
     if (ctx.global.json) {

@@ -5,6 +5,7 @@
 #include "ssocred/paths.hpp"
 
 #include "commands.hpp"
+#include "signin.hpp"
 
 namespace ssocred::cli {
 
@@ -19,6 +20,7 @@ ControlClient Context::client() const {
 
 int exit_code_for(const Error& e) {
     if (e.upstream_type == kDaemonNotRunning) return kExitDaemonDown;
+    if (e.upstream_type == kInterrupted) return kExitInterrupted;  // a sign-in, by Ctrl-C
     return kExitFailure;
 }
 
