@@ -31,16 +31,16 @@ _ssocred() {
         return
     fi
     case "$cmd" in
-        login) flags="--sso-session --profile --no-browser --use-device-code --json --help" ;;
+        login) flags="--sso-session --profile --no-browser --use-device-code --force --json --help" ;;
         logout) flags="--sso-session --all --json --help" ;;
         list) flags="--sso-session --refresh --json --help" ;;
-        use) flags="--sso-session --pick --json --help" ;;
+        use) flags="--sso-session --pick --no-login --json --help" ;;
         profiles) flags="--sso-session --template --region --prune --dry-run --json --help" ;;
         status) flags="--json --help" ;;
-        env) flags="--imds --profile --container --token-file --shell --json --help" ;;
+        env) flags="--imds --profile --container --token-file --shell --no-login --json --help" ;;
         tokens) flags="--json --help" ;;
-        exec) flags="--profile --imds --help" ;;
-        credential-process) flags="--profile --help" ;;
+        exec) flags="--profile --imds --no-login --help" ;;
+        credential-process) flags="--profile --auto-login --no-login --help" ;;
         container-setup) flags="--bridge --undo --help" ;;
         doctor) flags="--json --help" ;;
         completion) flags="--help" ;;
