@@ -13,6 +13,7 @@
 #include "json_util.hpp"
 #include "process.hpp"
 #include "profile_choice.hpp"
+#include "signin.hpp"
 
 namespace ssocred::cli {
 namespace {
@@ -61,7 +62,8 @@ int cmd_console(Context& ctx, const Args& args) {
         if (auto s = env("AWS_ENDPOINT_URL_SIGNIN"); s && !s->empty()) body["signin_endpoint"] = *s;
 
     // The one place the daemon is asked (credentials may need a login first).
-    auto r = ctx.client().call("POST", "/v1/console", body);
+    auto r = with_signin(ctx, signin_policy(args, env),
+                         [&] { return ctx.client().call("POST", "/v1/console", body); });
     if (!r) return report(ctx, explain_profile_choice(choice, r.error()));
     warn_config_error(ctx, *r);
     const std::string url = str(*r, "url");

@@ -6,6 +6,7 @@
 #include "context.hpp"
 #include "json_util.hpp"
 #include "profile_choice.hpp"
+#include "signin.hpp"
 
 namespace ssocred::cli {
 
@@ -13,14 +14,20 @@ int cmd_credential_process(Context& ctx, const Args& args) {
     const ProfileChoice choice = choose_profile(args, process_env());
     std::string target = "/v1/credentials";
     if (choice.profile) target += "?profile=" + url_encode(*choice.profile);
-    auto creds = ctx.client().get(target);
-    // The AWS CLI runs credential_process with AWS_PROFILE naming the profile that holds the
-    // `credential_process` line; such a profile (`credential_process = ssocred
-    // credential-process`) names no role of its own, and then the active role is meant. A
-    // profile that does not exist never gets here: the AWS CLI stops first.
-    if (!creds && choice.from == ProfileChoice::From::Environment &&
-        creds.error().code == ErrorCode::NotFound)
-        creds = ctx.client().get("/v1/credentials");
+    auto fetch = [&] {
+        auto creds = ctx.client().get(target);
+        // The AWS CLI runs credential_process with AWS_PROFILE naming the profile that holds
+        // the `credential_process` line; such a profile (`credential_process = ssocred
+        // credential-process`) names no role of its own, and then the active role is meant.
+        // A profile that does not exist never gets here: the AWS CLI stops first.
+        if (!creds && choice.from == ProfileChoice::From::Environment &&
+            creds.error().code == ErrorCode::NotFound)
+            creds = ctx.client().get("/v1/credentials");
+        return creds;
+    };
+    // Signs in on the terminal when there is one (or with --auto-login), never on stdout.
+    auto creds =
+        with_signin(ctx, credential_process_signin_policy(ctx, args, process_env()), fetch);
     if (!creds) return report(ctx, explain_profile_choice(choice, creds.error()));
 
     auto key = opt_str(*creds, "AccessKeyId");

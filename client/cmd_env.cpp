@@ -10,6 +10,7 @@
 #include "env_source.hpp"
 #include "profile_choice.hpp"
 #include "shell.hpp"
+#include "signin.hpp"
 
 namespace ssocred::cli {
 
@@ -37,6 +38,8 @@ int cmd_env(Context& ctx, const Args& args) {
     std::string label = "env";
     if (req.container) label += " --container";
     if (req.profile) label += " --profile " + *req.profile;
+    if (auto st = ensure_signed_in(ctx, signin_policy(args, process_env()), req.profile); !st)
+        return report(ctx, explain_profile_choice(choice, st.error()));
     auto prepared = prepare_env(ctx.client(), req, label, process_env());
     if (!prepared) return report(ctx, explain_profile_choice(choice, prepared.error()));
     say_profile_choice(ctx, choice, *prepared);

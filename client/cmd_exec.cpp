@@ -20,6 +20,7 @@
 #include "fd.hpp"
 #include "process.hpp"
 #include "profile_choice.hpp"
+#include "signin.hpp"
 
 namespace ssocred::cli {
 namespace {
@@ -90,6 +91,8 @@ int cmd_exec(Context& ctx, const Args& args) {
     if (subshell) argv.push_back(user_shell());
     const std::string label = std::string(subshell ? "exec (shell)" : "exec") +
                               (req.profile ? " --profile " + *req.profile : "");
+    if (auto st = ensure_signed_in(ctx, signin_policy(args, process_env()), req.profile); !st)
+        return report(ctx, explain_profile_choice(choice, st.error()));
     ControlClient client = ctx.client();
     auto prepared = prepare_env(client, req, label, process_env());
     if (!prepared) return report(ctx, explain_profile_choice(choice, prepared.error()));

@@ -10,6 +10,7 @@
 #include "json_util.hpp"
 #include "picker.hpp"
 #include "role_rows.hpp"
+#include "signin.hpp"
 
 namespace ssocred::cli {
 namespace {
@@ -90,12 +91,12 @@ std::vector<PickItem> pick_items(const std::vector<RoleRow>& rows) {
 Expected<json> pick_role(Context& ctx, const Args& args, int& exit_code) {
     std::string target = "/v1/accounts";
     if (auto s = args.get("--sso-session")) target += "?sso_session=" + url_encode(*s);
-    ControlClient client = ctx.client();
-    auto accounts = client.get(target);
+    auto accounts = with_signin(ctx, signin_policy(args, process_env()),
+                                [&] { return ctx.client().get(target); });
     if (!accounts) return std::move(accounts).error();
     warn_config_error(ctx, *accounts);
     json active = nullptr;
-    if (auto a = client.get("/v1/active")) active = member(*a, "active");
+    if (auto a = ctx.client().get("/v1/active")) active = member(*a, "active");
     const auto rows = role_rows(*accounts, active);
     if (rows.empty())
         return Error::make(ErrorCode::NotFound, "the session has no roles to choose from");
@@ -162,7 +163,8 @@ int cmd_use(Context& ctx, const Args& args) {
         }
     }
 
-    auto r = ctx.client().call("PUT", "/v1/active", body);
+    auto r = with_signin(ctx, signin_policy(args, process_env()),
+                         [&] { return ctx.client().call("PUT", "/v1/active", body); });
     if (!r) return report(ctx, r.error());
     warn_config_error(ctx, *r);
     if (ctx.global.json) {

@@ -8,16 +8,22 @@ namespace ssocred::cli {
 
 const std::vector<CommandSpec>& commands() {
     static const FlagSpec kSession{"--sso-session", "NAME", "the [sso-session NAME] to use"};
+    static const FlagSpec kNoLogin{"--no-login", "",
+                                   "fail instead of signing in when the session needs a login"};
     static const std::vector<CommandSpec> table = {
         {"login",
          "log in to AWS IAM Identity Center",
-         "[--sso-session NAME | --profile P] [--no-browser] [--use-device-code]",
-         "Starts a login in ssocredd, opens the sign-in page in a browser and waits until\n"
-         "the login completes. Ctrl-C cancels it.",
+         "[--sso-session NAME | --profile P] [--no-browser] [--use-device-code] [--force]",
+         "Starts a login in ssocredd, opens the sign-in page in a browser ($BROWSER first)\n"
+         "and waits until the login completes. The device-code flow is used when there is\n"
+         "no display or over SSH, the browser flow (PKCE) otherwise. A session that is\n"
+         "logged in gets no new login without --force. Ctrl-C cancels the login; in a\n"
+         "second terminal that joined it, Ctrl-C only stops waiting.",
          {kSession,
           {"--profile", "P", "log in to the session of this AWS config profile"},
           {"--no-browser", "", "print the URL instead of opening a browser"},
-          {"--use-device-code", "", "use the device-code flow (sign in on any device)"}},
+          {"--use-device-code", "", "use the device-code flow (sign in on any device)"},
+          {"--force", "", "sign in again even when logged in (cancels a running login)"}},
          0,
          0,
          true,
@@ -53,7 +59,7 @@ const std::vector<CommandSpec>& commands() {
          "(or with --pick) it opens a picker: type to filter (fuzzy: profile, account, role),\n"
          "arrows, Enter, Esc; the active role is marked * and preselected. Without a\n"
          "terminal, or with --json, it shows the active role.",
-         {kSession, {"--pick", "", "choose from a list (needs a terminal)"}},
+         {kSession, {"--pick", "", "choose from a list (needs a terminal)"}, kNoLogin},
          0,
          1,
          true,
@@ -108,7 +114,8 @@ const std::vector<CommandSpec>& commands() {
           {"--shell",
            "SHELL",
            "output syntax (default: from $SHELL)",
-           {"sh", "bash", "zsh", "fish", "powershell", "pwsh"}}},
+           {"sh", "bash", "zsh", "fish", "powershell", "pwsh"}},
+          kNoLogin},
          0,
          0,
          true,
@@ -136,7 +143,8 @@ const std::vector<CommandSpec>& commands() {
          "leave it with `exit`. A token is minted for the run and revoked when it ends (by\n"
          "the daemon, should ssocred itself be killed).",
          {{"--profile", "P", "a token scoped to this profile's role"},
-          {"--imds", "", "use the EC2 instance-metadata endpoint instead"}},
+          {"--imds", "", "use the EC2 instance-metadata endpoint instead"},
+          kNoLogin},
          0,
          static_cast<std::size_t>(-1),
          false,
@@ -155,7 +163,8 @@ const std::vector<CommandSpec>& commands() {
           {"--profile", "P", "this profile's role instead of the active role"},
           {"--destination", "URL", "the console page to open (default: the console home)"},
           {"--region", "R", "the console's region (default: the profile's, else the session's)"},
-          {"--url", "", "print the sign-in URL instead of opening a browser"}},
+          {"--url", "", "print the sign-in URL instead of opening a browser"},
+          kNoLogin},
          0,
          1,
          true,
@@ -164,15 +173,19 @@ const std::vector<CommandSpec>& commands() {
          cmd_console},
         {"credential-process",
          "print credentials for the AWS config credential_process",
-         "[--profile P]",
+         "[--profile P] [--auto-login | --no-login]",
          "Prints credential_process JSON (Version 1). In ~/.aws/config:\n"
-         "  credential_process = ssocred credential-process --profile NAME",
-         {{"--profile", "P", "this profile's role instead of the active role"}},
+         "  credential_process = ssocred credential-process --profile NAME\n"
+         "When the session needs a login it signs in on the terminal, if there is one\n"
+         "(or anywhere with --auto-login); otherwise it fails with the command to run.",
+         {{"--profile", "P", "this profile's role instead of the active role"},
+          {"--auto-login", "", "sign in even without a terminal (the browser opens)"},
+          kNoLogin},
          0,
          0,
          false,
          false,
-         {},
+         {{"--auto-login", "--no-login"}},
          cmd_credential_process},
         {"container-setup",
          "add 169.254.170.2 to the container bridge (root)",

@@ -6,6 +6,7 @@
 
 #include "autostart.hpp"
 #include "commands.hpp"
+#include "signin.hpp"
 
 namespace ssocred::cli {
 namespace {
@@ -32,6 +33,7 @@ ControlClient Context::client() const {
 
 int exit_code_for(const Error& e) {
     if (e.upstream_type == kDaemonNotRunning) return kExitDaemonDown;
+    if (e.upstream_type == kInterrupted) return kExitInterrupted;  // a sign-in, by Ctrl-C
     return kExitFailure;
 }
 

@@ -191,8 +191,11 @@ std::string url_encode(std::string_view s) {
 Error error_from_response(const HttpResponse& r) {
     std::string code;
     std::string message;
+    std::string session;
     auto j = json::parse(r.body, nullptr, false);
     if (!j.is_discarded() && j.is_object()) {
+        if (auto it = j.find("session"); it != j.end() && it->is_string())
+            session = it->get<std::string>();
         if (auto it = j.find("code"); it != j.end() && it->is_string())
             code = it->get<std::string>();
         if (auto it = j.find("message"); it != j.end() && it->is_string())
@@ -205,6 +208,7 @@ Error error_from_response(const HttpResponse& r) {
     Error e = Error::make(code_from(code, r.status), std::move(message));
     e.http_status = r.status;
     e.upstream_type = code;
+    e.session = std::move(session);  // the session a login_required error is about
     return e;
 }
 

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "browser_command.hpp"
 #include "fd.hpp"
 
 extern char** environ;
@@ -59,14 +60,50 @@ std::optional<std::string> find_in_path(const std::string& name) {
     return std::nullopt;
 }
 
-bool open_in_browser(const std::string& url) {
+namespace {
+
+// One $BROWSER command. In the foreground it may be a text browser using the terminal, so
+// it keeps stdin and we wait for it (success is exit status 0), as Python's webbrowser
+// does; its output goes to `output_fd`, never to our stdout (JSON or shell code there).
+// A background one ("... &") gets its own session and is not waited for.
+bool run_browser_command(const BrowserCommand& cmd, int output_fd) {
+    auto path = find_in_path(cmd.argv.at(0));
+    if (!path) return false;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, output_fd, STDOUT_FILENO);
+    if (output_fd != STDERR_FILENO)
+        posix_spawn_file_actions_adddup2(&actions, output_fd, STDERR_FILENO);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    if (cmd.background) posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+    std::vector<std::string> args = cmd.argv;
+    args[0] = *path;
+    auto argv = c_argv(args);
+    pid_t pid = 0;
+    const int rc = ::posix_spawn(&pid, path->c_str(), &actions, &attr, argv.data(), environ);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) return false;
+    if (cmd.background) return true;
+    const int status = wait_child(pid);
+    return status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+}  // namespace
+
+bool open_in_browser(const std::string& url, int output_fd) {
+    // $BROWSER first, each of its commands in turn, as Python's webbrowser and git do.
+    if (const char* browser = std::getenv("BROWSER"); browser != nullptr && *browser != '\0') {
+        for (const auto& cmd : browser_commands(browser, url))
+            if (run_browser_command(cmd, output_fd < 0 ? STDERR_FILENO : output_fd)) return true;
+    }
 #ifdef __APPLE__
     const std::string opener = "open";
 #else
     // Over SSH or on a console there is no browser to open; say so instead of letting
     // xdg-open start a text browser on our terminal.
-    if (std::getenv("DISPLAY") == nullptr && std::getenv("WAYLAND_DISPLAY") == nullptr &&
-        std::getenv("BROWSER") == nullptr)
+    if (std::getenv("DISPLAY") == nullptr && std::getenv("WAYLAND_DISPLAY") == nullptr)
         return false;
     const std::string opener = "xdg-open";
 #endif

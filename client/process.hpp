@@ -12,9 +12,11 @@ namespace ssocred::cli {
 // Full path of `name` found in $PATH, if any.
 std::optional<std::string> find_in_path(const std::string& name);
 
-// Opens `url` with xdg-open (Linux) or open (macOS) in a detached process whose output
-// goes to /dev/null. False when no opener (or no graphical session) is available.
-bool open_in_browser(const std::string& url);
+// Opens `url`: with the commands of $BROWSER first (browser_command.hpp; a foreground one
+// is waited for and writes to `output_fd`, default stderr), else with xdg-open (Linux, only
+// with a display) or open (macOS) in a detached process whose output goes to /dev/null.
+// False when nothing could open it.
+bool open_in_browser(const std::string& url, int output_fd = -1);
 
 struct RunResult {
     int exit_status = -1;  // exit code, or 128+signal

@@ -60,20 +60,21 @@ _ssocred() {
         --shell) COMPREPLY=($(compgen -W "sh bash zsh fish powershell pwsh" -- "$cur")); return ;;
     esac
     if [ -z "$cmd" ]; then
-        COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec credential-process container-setup doctor completion help --socket --json --no-color --version --help" -- "$cur"))
+        COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec console credential-process container-setup doctor completion help --socket --json --no-color --version --help" -- "$cur"))
         return
     fi
     case "$cmd" in
-        login) flags="--sso-session --profile --no-browser --use-device-code --json --help" ;;
+        login) flags="--sso-session --profile --no-browser --use-device-code --force --json --help" ;;
         logout) flags="--sso-session --all --json --help" ;;
         list) flags="--sso-session --refresh --json --help" ;;
-        use) flags="--sso-session --pick --json --help" ;;
+        use) flags="--sso-session --pick --no-login --json --help" ;;
         profiles) flags="--sso-session --template --region --prune --dry-run --json --help" ;;
         status) flags="--json --help" ;;
-        env) flags="--imds --profile --container --token-file --shell --json --help" ;;
+        env) flags="--imds --profile --ttl --container --token-file --shell --no-login --json --help" ;;
         tokens) flags="--json --help" ;;
-        exec) flags="--profile --imds --help --" ;;
-        credential-process) flags="--profile --help" ;;
+        exec) flags="--profile --imds --no-login --help --" ;;
+        console) flags="--sso-session --profile --destination --region --url --no-login --json --help" ;;
+        credential-process) flags="--profile --auto-login --no-login --help" ;;
         container-setup) flags="--bridge --undo --help" ;;
         doctor) flags="--json --help" ;;
         completion) flags="--help" ;;
@@ -85,7 +86,7 @@ _ssocred() {
     fi
     case "$cmd" in
         use) COMPREPLY=($(compgen -W "$(_ssocred_profiles)" -- "$cur")) ;;
-        help) COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec credential-process container-setup doctor completion help" -- "$cur")) ;;
+        help) COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec console credential-process container-setup doctor completion help" -- "$cur")) ;;
         completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
         tokens)
             local sub=

@@ -94,6 +94,13 @@ void fail(const Responder& respond, const Error& error) {
     respond(serve::json_error(sso::with_next_step(error)));
 }
 
+// A login_required answer names the SSO session that needs the login, so the CLI can sign
+// in to it (most errors carry it already: SessionManager sets it).
+Error about_session(Error error, const std::string& session) {
+    if (error.session.empty()) error.session = session;
+    return error;
+}
+
 Error invalid(std::string message) {
     return Error::make(ErrorCode::Invalid, std::move(message));
 }
@@ -255,13 +262,25 @@ void ControlApi::start_login(const Request& request, Responder respond) {
     sso::LoginOptions options;
     options.session = session;
     options.use_device_code = bool_member(*body, "use_device_code");
-    boost::asio::post(ctx_.blocking, [this, options, health, respond = std::move(respond)] {
-        auto started = ctx_.sessions.start_login(options);
-        if (!started) return fail(respond, health.explain(started.error()));
-        respond(json_response(
-            202,
-            with_config_note(control_json::login(started->progress, started->joined), health)));
-    });
+    const bool if_needed = bool_member(*body, "if_needed");
+    boost::asio::post(
+        ctx_.blocking, [this, options, if_needed, health, respond = std::move(respond)] {
+            // `if_needed`: a session that is logged in gets no new login (`ssocred login`
+            // without --force, and the sign-in a command starts after another one finished).
+            if (if_needed) {
+                auto name = ctx_.sessions.resolve_session(options.session);
+                if (!name) return fail(respond, health.explain(name.error()));
+                for (const auto& s : ctx_.sessions.status())
+                    if (s.name == *name && s.state == "logged_in")
+                        return respond(json_response(
+                            200, with_config_note(control_json::logged_in(s), health)));
+            }
+            auto started = ctx_.sessions.start_login(options);
+            if (!started) return fail(respond, health.explain(started.error()));
+            respond(json_response(
+                202,
+                with_config_note(control_json::login(started->progress, started->joined), health)));
+        });
 }
 
 void ControlApi::get_login(const std::string& id, const Request& request, Responder respond) {
@@ -315,7 +334,7 @@ void ControlApi::accounts(const Request& request, Responder respond) {
     boost::asio::post(
         ctx_.blocking, [this, name = *session, refresh, health, respond = std::move(respond)] {
             auto list = ctx_.sessions.list_accounts(name, refresh);
-            if (!list) return fail(respond, health.explain(list.error()));
+            if (!list) return fail(respond, about_session(health.explain(list.error()), name));
             // The profiles naming each role come from the config in service, which is read on
             // the loop only.
             boost::asio::post(ctx_.loop, [this, list = std::move(*list), health, respond] {

@@ -29,6 +29,20 @@ json login(const sso::LoginProgress& p, bool joined) {
     return j;
 }
 
+json logged_in(const sso::SessionStatus& s) {
+    return {{"id", nullptr},
+            {"session", s.name},
+            {"flow", nullptr},
+            {"state", "logged_in"},
+            {"url", nullptr},
+            {"user_code", nullptr},
+            {"expires_at", nullptr},
+            {"error", nullptr},
+            {"access_token_expires_at", time_or_null(s.access_token_expires_at)},
+            {"refresh_token", s.refresh_token},
+            {"joined", false}};
+}
+
 json session(const sso::SessionStatus& s) {
     json last_error = nullptr;
     if (s.last_error)

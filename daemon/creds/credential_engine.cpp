@@ -374,8 +374,9 @@ void CredentialEngine::invalidate(const std::string& session) {
     }
     spdlog::info("signed out of session '{}'; its cached credentials are wiped", session);
     reschedule();
-    const Error err = Error::make(ErrorCode::LoginRequired,
-                                  "signed out of session '" + session + "'; run `ssocred login`");
+    Error err = Error::make(ErrorCode::LoginRequired,
+                            "signed out of session '" + session + "'; run `ssocred login`");
+    err.session = session;
     for (auto& w : waiters) w(err);
 }
 

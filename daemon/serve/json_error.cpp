@@ -51,7 +51,14 @@ std::string_view error_code_for(ErrorCode code) noexcept {
 }
 
 Response json_error(const Error& error) {
-    return json_error(http_status_for(error.code), error_code_for(error.code), error.message);
+    Response r = json_error(http_status_for(error.code), error_code_for(error.code), error.message);
+    // Which session needs a login, so the CLI can sign in to it (docs/control-api.md).
+    if (!error.session.empty() && error_code_for(error.code) == "login_required") {
+        nlohmann::json j = nlohmann::json::parse(r.body);
+        j["session"] = error.session;
+        r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    return r;
 }
 
 unsigned http_status_for(ErrorCode code) noexcept {

@@ -24,6 +24,7 @@ Response json_error(unsigned status, std::string_view code, std::string_view mes
 // NotFound 404 not_found; LoginRequired/InvalidGrant/Unauthorized/InvalidClient 503
 // login_required; transient upstream codes 503 upstream_unavailable; Forbidden/AccessDenied
 // 403 forbidden; Invalid 400 invalid; Cancelled 503; anything else 500 internal.
+// A login_required body also names the session (`session`) when error.session is set.
 unsigned http_status_for(ErrorCode code) noexcept;
 std::string_view error_code_for(ErrorCode code) noexcept;
 Response json_error(const Error& error);

@@ -15,9 +15,11 @@ namespace ssocred::sso {
 namespace {
 
 Error login_required(const std::string& session, const std::string& why) {
-    return Error::make(ErrorCode::LoginRequired, "SSO session '" + session + "' " + why +
-                                                     ": run `ssocred login --sso-session " +
-                                                     session + "`");
+    Error e = Error::make(ErrorCode::LoginRequired, "SSO session '" + session + "' " + why +
+                                                        ": run `ssocred login --sso-session " +
+                                                        session + "`");
+    e.session = session;  // the control API names it, so the CLI can sign in to it
+    return e;
 }
 
 }  // namespace

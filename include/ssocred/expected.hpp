@@ -45,9 +45,12 @@ struct Error {
     std::string message;        // user-facing, secret-free
     int http_status = 0;        // upstream status when the error came from HTTP, else 0
     std::string upstream_type;  // upstream error type (e.g. "InvalidGrantException"), if any
+    // The SSO session a login-required error is about, when known: the control API says it
+    // (`session`) so the CLI can sign in to that session.
+    std::string session;
 
     static Error make(ErrorCode code, std::string message) {
-        return Error{code, std::move(message), 0, {}};
+        return Error{code, std::move(message), 0, {}, {}};
     }
 };
 

@@ -119,9 +119,10 @@ class Cli(DaemonTestCase):
         self.daemon.cli("logout", check=True)
         st = json.loads(self.daemon.cli("status", "--json", check=True).stdout)
         self.assertEqual(st["sessions"][0]["state"], "logged_out")
-        r = self.daemon.cli("credential-process")
+        # SSOCRED_NO_LOGIN: the failure is the point (with a terminal it would sign in).
+        r = self.daemon.cli("credential-process", env={"SSOCRED_NO_LOGIN": "1"})
         self.assertEqual(r.returncode, 1)
-        self.assertIn("login", r.stderr)
+        self.assertIn("ssocred login --sso-session demo", r.stderr)
         self.daemon.cli("logout", check=True)  # idempotent
 
     def test_daemon_down_is_exit_3(self):

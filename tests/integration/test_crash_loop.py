@@ -98,7 +98,8 @@ class CrashLoop:
 
     # -- actions -------------------------------------------------------------------------
     def action_login(self):
-        return [("login", self.cli_async("login", "--use-device-code", "--no-browser"))]
+        # --force: a login while logged in (the point is a kill in the middle of one).
+        return [("login", self.cli_async("login", "--force", "--use-device-code", "--no-browser"))]
 
     def action_renewal(self):
         # Expire every access token upstream: the next role fetch gets a 401 and renews the
@@ -124,7 +125,8 @@ class CrashLoop:
 
     def action_switch(self):
         profile = self.rng.choice(sorted(PROFILES))
-        return [("switch:" + profile, self.cli_async("use", profile))]
+        # --no-login: a role switch only (never a sign-in started by `use`).
+        return [("switch:" + profile, self.cli_async("use", "--no-login", profile))]
 
     # -- the loop --------------------------------------------------------------------------
     def run(self):

@@ -167,7 +167,8 @@ TEST_F(FakeDaemon, CredentialProcess) {
 
 TEST_F(FakeDaemon, LoginRequiredMessage) {
     start({"--logged-out"});
-    auto r = ssocred({"credential-process"});
+    // --no-login: the failure is the point (with a terminal it would sign in).
+    auto r = ssocred({"credential-process", "--no-login"});
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(r.err, "ssocred: Session my-sso needs a login: run `ssocred login`\n");
 }
