@@ -101,8 +101,9 @@ int cmd_exec(Context& ctx, const Args& args) {
     if (subshell) {
         const auto role = planned_profile(prepared->plan);
         ctx.err << "ssocred: starting " << argv[0] << " for "
-                << (role ? *role : std::string("the active role"))
-                << " (SSOCRED_PROFILE); type `exit` to leave it";
+                << (role ? *role + " (SSOCRED_PROFILE=" + *role + ")"
+                         : std::string("the active role"))
+                << "; type `exit` to leave it";
         if (const char* outer = std::getenv("SSOCRED_PROFILE"); outer != nullptr && *outer)
             ctx.err << " and return to the shell for " << outer << " (this one is nested in it)";
         ctx.err << ".\n";

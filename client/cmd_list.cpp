@@ -3,8 +3,10 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "env_plan.hpp"
 #include "json_util.hpp"
 #include "role_rows.hpp"
+#include "signin.hpp"
 
 namespace ssocred::cli {
 
@@ -18,7 +20,9 @@ int cmd_list(Context& ctx, const Args& args) {
     if (args.has("--refresh")) target += sep + "refresh=1";
 
     ControlClient client = ctx.client();
-    auto accounts = client.get(target);
+    // Listing needs the session's access token: sign in first when it needs one.
+    auto accounts =
+        with_signin(ctx, signin_policy(args, process_env()), [&] { return client.get(target); });
     if (!accounts) return report(ctx, accounts.error());
     warn_config_error(ctx, *accounts);
     json active = nullptr;

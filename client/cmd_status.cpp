@@ -61,7 +61,12 @@ int cmd_status(Context& ctx, const Args&) {
     const auto now = std::chrono::system_clock::now();
     const Style& st = ctx.style;
 
+    const std::string started_by = str(s, "started_by");
     ctx.out << st.bold("ssocredd " + str(s, "version", "?")) << " (pid " << num(s, "pid")
+            << (started_by == "ssocred"   ? ", started on demand by ssocred"
+                : started_by == "systemd" ? ", under systemd"
+                : started_by == "launchd" ? ", under launchd"
+                                          : "")
             << "), up " << format_duration(std::chrono::seconds(num(s, "uptime_seconds")))
             << "\n\n";
     KeyValues kv;

@@ -66,7 +66,7 @@ _ssocred() {
     case "$cmd" in
         login) flags="--sso-session --profile --no-browser --use-device-code --force --json --help" ;;
         logout) flags="--sso-session --all --json --help" ;;
-        list) flags="--sso-session --refresh --json --help" ;;
+        list) flags="--sso-session --refresh --no-login --json --help" ;;
         use) flags="--sso-session --pick --no-login --json --help" ;;
         profiles) flags="--sso-session --template --region --prune --dry-run --json --help" ;;
         status) flags="--json --help" ;;

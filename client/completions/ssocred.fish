@@ -99,6 +99,7 @@ complete -c ssocred -n '__fish_seen_subcommand_from logout; and not __ssocred_in
 complete -c ssocred -n '__fish_seen_subcommand_from logout; and not __ssocred_in_exec' -l all -d 'log out of every session'
 complete -c ssocred -n '__fish_seen_subcommand_from list; and not __ssocred_in_exec' -l sso-session -x -a '(__ssocred_sessions)' -d 'the [sso-session NAME] to use'
 complete -c ssocred -n '__fish_seen_subcommand_from list; and not __ssocred_in_exec' -l refresh -d 'ask AWS again instead of using the 5-minute cache'
+complete -c ssocred -n '__fish_seen_subcommand_from list; and not __ssocred_in_exec' -l no-login -d 'fail instead of signing in when the session needs a login'
 complete -c ssocred -n '__fish_seen_subcommand_from use; and not __ssocred_in_exec' -l sso-session -x -a '(__ssocred_sessions)' -d 'the [sso-session NAME] to use'
 complete -c ssocred -n '__fish_seen_subcommand_from use; and not __ssocred_in_exec' -l pick -d 'choose from a list (needs a terminal)'
 complete -c ssocred -n '__fish_seen_subcommand_from use; and not __ssocred_in_exec' -l no-login -d 'fail instead of signing in when the session needs a login'

@@ -82,11 +82,9 @@ Expected<BaseUrl> parse_base_url(std::string_view url) {
     return out;
 }
 
-std::string percent_encode(std::string_view s) {
+void append_percent_encoded(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(s.size() * 3);
-    for (unsigned char c : s) {
+    for (const unsigned char c : s) {
         if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
             out.push_back(static_cast<char>(c));
         } else {
@@ -95,6 +93,12 @@ std::string percent_encode(std::string_view s) {
             out.push_back(kHex[c & 0x0F]);
         }
     }
+}
+
+std::string percent_encode(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() * 3);
+    append_percent_encoded(out, s);
     return out;
 }
 

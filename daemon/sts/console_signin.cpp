@@ -39,20 +39,6 @@ Error no_public_console(const std::string& region) {
                            "AWS_ENDPOINT_URL_SIGNIN and --destination for your console");
 }
 
-// Appends `s` percent-encoded (RFC 3986 unreserved kept) to `out`, which has room.
-void append_encoded(std::string& out, std::string_view s) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    for (const unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0x0F]);
-        }
-    }
-}
-
 }  // namespace
 
 Expected<std::string> default_signin_base(const std::string& region) {
@@ -111,7 +97,7 @@ Secret signin_token_target(const RoleCredentials& c) {
     std::string target;
     target.reserve(kPrefix.size() + 3 * json.size());
     target.append(kPrefix);
-    append_encoded(target, json);
+    sso::append_percent_encoded(target, json);
     secure_wipe(json);
     return Secret(std::move(target));
 }
@@ -136,11 +122,11 @@ Secret console_login_url(std::string_view base, std::string_view issuer,
     url.reserve(base.size() + 80 + 3 * (issuer.size() + destination.size() + signin_token.size()));
     url.append(base);
     url.append("/federation?Action=login&Issuer=");
-    append_encoded(url, issuer);
+    sso::append_percent_encoded(url, issuer);
     url.append("&Destination=");
-    append_encoded(url, destination);
+    sso::append_percent_encoded(url, destination);
     url.append("&SigninToken=");
-    append_encoded(url, signin_token.reveal());
+    sso::append_percent_encoded(url, signin_token.reveal());
     return Secret(std::move(url));
 }
 

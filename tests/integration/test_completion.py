@@ -55,7 +55,7 @@ class Completion(DaemonTestCase):
     def test_bash(self):
         # exec before its command: ssocred's flags, and `--`.
         self.assertEqual(set(self.bash_complete("ssocred exec ")),
-                         {"--profile", "--imds", "--help", "--"})
+                         {"--profile", "--imds", "--no-login", "--help", "--"})
         self.assertIn("dev", self.bash_complete("ssocred exec --profile "))
         # The command's own completion through bash-completion's _command_offset...
         called = self.bash_complete(

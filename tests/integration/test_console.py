@@ -249,7 +249,9 @@ class Console(DaemonTestCase):
         self.assertIn("AWS_PROFILE=nope", r.stderr)
         r = self.daemon.cli("--json", "console", "--profile", "dve", env=self.signin_env())
         self.assertEqual(r.returncode, 1)
-        self.assertEqual(r.stdout, "")
+        error = json.loads(r.stdout)["error"]  # --json: the error is the document, no URL
+        self.assertEqual(error["code"], "not_found")
+        self.assertIn("did you mean 'dev'", error["message"])
 
     def test_usage_errors(self):
         r = self.daemon.cli("console", "--profile", "dev", "111111111111/DeveloperAccess")

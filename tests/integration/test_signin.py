@@ -118,6 +118,16 @@ class SignIn(DaemonTestCase):
         self.assertIn("Signed in", r.stderr)
         self.assertEqual(session_state(self.daemon)["state"], "logged_in")
 
+    def test_list_signs_in_after_a_logout(self):
+        self.daemon.cli("logout", check=True)
+        r = self.daemon.cli("list", "--no-login", timeout=15)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("`ssocred login --sso-session demo`", r.stderr)
+        r = self.daemon.cli("list")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("DeveloperAccess", r.stdout)
+        self.assertIn("Signed in", r.stderr)
+
     def test_console_signs_in_after_a_logout(self):
         self.daemon.cli("logout", check=True)
         before = self.device_logins()

@@ -52,7 +52,7 @@ TEST(Args, UsageErrors) {
     EXPECT_TRUE(parse({"logout", "--all", "--sso-session", "a"}).error);
     EXPECT_TRUE(parse({"status", "extra"}).error);
     EXPECT_TRUE(parse({"completion"}).error);
-    EXPECT_FALSE(parse({"exec"}).error);  // no command: a shell for the role
+    EXPECT_FALSE(parse({"exec"}).error);                         // no command: a shell for the role
     EXPECT_TRUE(parse({"env", "--imds", "--ttl", "60"}).error);  // no token to give a ttl
     EXPECT_TRUE(parse({"exec", "--json", "--", "true"}).error);  // no --json for exec
     EXPECT_TRUE(parse({"--imds", "env"}).error);  // command flags go after the command
