@@ -26,7 +26,7 @@ class JsonErrors(DaemonTestCase):
         self.assertEqual(self.json_error("tokens", "revoke", "nope", "--json", exit_code=1),
                          "not_found")
         self.daemon.cli("logout", check=True)
-        self.assertEqual(self.json_error("--json", "list", "--refresh", exit_code=1),
+        self.assertEqual(self.json_error("--json", "list", "--refresh", "--no-login", exit_code=1),
                          "login_required")
 
     def test_client_codes(self):
@@ -92,7 +92,7 @@ class NextSteps(DaemonTestCase):
     def test_refused_login_says_log_in(self):
         self.emu.revoke()
         self.emu.expire_access_tokens()
-        r = self.daemon.cli("list", "--refresh", "--json")
+        r = self.daemon.cli("list", "--refresh", "--no-login", "--json")
         self.assertEqual(r.returncode, 1)
         err = json.loads(r.stdout)["error"]
         self.assertEqual(err["code"], "login_required")
