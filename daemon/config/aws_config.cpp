@@ -173,11 +173,12 @@ SsoSessionList list_sso_sessions(const AwsConfig& config, std::string_view aws_p
         SsoSessionInfo info{name,  s.start_url,       s.region, s.registration_scopes,
                             false, profile_for(name), {},       {}};
         // A bad value is named by its key, never quoted, and only that setting is ignored.
-        auto duration_key = [&](const std::string& text, const char* key) {
+        // (The section name is copied: clang 14 cannot capture a structured binding.)
+        auto duration_key = [&out, section = name](const std::string& text, const char* key) {
             if (text.empty()) return std::optional<std::chrono::seconds>();
             auto d = parse_duration(text);
             if (!d)
-                out.warnings.push_back("[sso-session " + name + "] " + key +
+                out.warnings.push_back("[sso-session " + section + "] " + key +
                                        " is not a duration (write 8h, 90m, 3600s or 3600); "
                                        "ignored");
             return d;
