@@ -1,5 +1,5 @@
-// DesktopNotifier where ssocred knows no notification service yet (not Linux): nothing.
-#ifndef __linux__
+// DesktopNotifier where ssocred knows no notification service (no libsystemd, portable
+// builds, macOS for now): nothing.
 #include "platform/desktop_notifier.hpp"
 
 namespace ssocred::platform {
@@ -17,4 +17,3 @@ std::unique_ptr<DesktopNotifier> make_desktop_notifier(std::chrono::milliseconds
 }
 
 }  // namespace ssocred::platform
-#endif

@@ -1,5 +1,5 @@
-// DesktopNotifier for Linux: freedesktop Notifications over the session bus (sd-bus).
-#ifdef __linux__
+// DesktopNotifier over sd-bus (built when libsystemd is used): freedesktop Notifications on the
+// session bus.
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
@@ -81,4 +81,3 @@ std::unique_ptr<DesktopNotifier> make_desktop_notifier(std::chrono::milliseconds
 }
 
 }  // namespace ssocred::platform
-#endif
