@@ -103,9 +103,10 @@ inline Ran run_program(std::vector<std::string> argv,
     return r;
 }
 
-// The directory holding this test's sources (tests/unit/client).
+// The directory holding this test's sources (tests/unit/client). From CMake, not __FILE__,
+// which is relative when a compiler cache rewrites paths (ccache's base_dir).
 inline std::filesystem::path source_dir() {
-    return std::filesystem::path(__FILE__).parent_path();
+    return std::filesystem::path(SSOCRED_SOURCE_DIR) / "tests" / "unit" / "client";
 }
 
 // The built `ssocred` next to this test binary's build tree, if built.

@@ -12,8 +12,7 @@ namespace {
 
 std::string reproducer(const std::string& name) {
     const auto path =
-        std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path() /
-        "fuzz" / "regressions" / "http_server" / name;
+        std::filesystem::path(SSOCRED_SOURCE_DIR) / "fuzz" / "regressions" / "http_server" / name;
     std::ifstream in(path, std::ios::binary);
     std::stringstream s;
     s << in.rdbuf();

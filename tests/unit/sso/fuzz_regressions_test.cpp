@@ -15,9 +15,8 @@ namespace ssocred::sso {
 namespace {
 
 std::string reproducer(const std::string& name) {
-    const auto path =
-        std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path() /
-        "fuzz" / "regressions" / "upstream_response" / name;
+    const auto path = std::filesystem::path(SSOCRED_SOURCE_DIR) / "fuzz" / "regressions" /
+                      "upstream_response" / name;
     std::ifstream in(path, std::ios::binary);
     std::stringstream s;
     s << in.rdbuf();

@@ -22,8 +22,7 @@ namespace {
 // The reproducer's content without the mode byte.
 std::string reproducer(const std::string& target, const std::string& name) {
     const auto path =
-        std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path() /
-        "fuzz" / "regressions" / target / name;
+        std::filesystem::path(SSOCRED_SOURCE_DIR) / "fuzz" / "regressions" / target / name;
     std::ifstream in(path, std::ios::binary);
     std::stringstream s;
     s << in.rdbuf();
