@@ -74,7 +74,7 @@ Expected<sso::DeviceAuthorization> FakeOidc::start_device_authorization(const Cl
     d.user_code = "ABCD-EFGH";
     d.verification_uri = "https://device.example/";
     d.verification_uri_complete = "https://device.example/?user_code=ABCD-EFGH";
-    d.expires_in = 600s;
+    d.expires_in = 24h;  // the login time scale makes this 86 s: no test outlives it
     d.interval = 1s;
     return d;
 }
