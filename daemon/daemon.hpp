@@ -1,5 +1,6 @@
-// Daemon: ssocredd as one object. It owns every part, wires them together, and runs the
-// event loop until SIGTERM. main() only parses flags and calls run().
+// Daemon: ssocredd as one object. It owns every part (daemon_parts.hpp), wires them together,
+// starts the jobs that keep them running (jobs/), and runs the event loop until SIGTERM.
+// main() only parses flags and calls run().
 #pragma once
 
 #include <memory>
@@ -7,6 +8,8 @@
 #include "options.hpp"
 
 namespace ssocred {
+
+struct DaemonParts;
 
 class Daemon {
   public:
@@ -19,9 +22,8 @@ class Daemon {
     int run();
 
   private:
-    struct Parts;
     DaemonOptions options_;
-    std::unique_ptr<Parts> parts_;
+    std::unique_ptr<DaemonParts> parts_;
 };
 
 }  // namespace ssocred

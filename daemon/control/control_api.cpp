@@ -135,33 +135,106 @@ std::string tail_after(std::string_view path, std::string_view prefix) {
 }  // namespace
 
 void ControlApi::handle(const Request& request, Responder respond) {
-    const std::string_view m = request.method;
-    const std::string_view p = request.path;
-    if (p == "/v1/status" && m == "GET") return status(std::move(respond));
-    if (p == "/metrics" && m == "GET") return metrics(std::move(respond));
-    if (p == "/v1/login" && m == "POST") return start_login(request, std::move(respond));
-    if (auto id = tail_after(p, "/v1/login/"); !id.empty()) {
-        if (m == "GET") return get_login(id, request, std::move(respond));
-        if (m == "DELETE") return cancel_login(id, std::move(respond));
+    // One table: it dispatches, and it tells a wrong method (405) from an unknown path (404).
+    // A path ending in '/' takes one more segment, the id of a login or a token.
+    using Run = void (*)(ControlApi&, const Request&, const std::string& id, Responder&&);
+    struct Route {
+        std::string_view method;
+        std::string_view path;
+        Run run;
+    };
+    static constexpr Route kRoutes[] = {
+        {"GET", "/v1/status",
+         [](ControlApi& api, const Request&, const std::string&, Responder&& r) {
+             api.status(std::move(r));
+         }},
+        {"GET", "/metrics",
+         [](ControlApi& api, const Request&, const std::string&, Responder&& r) {
+             api.metrics(std::move(r));
+         }},
+        {"POST", "/v1/login",
+         [](ControlApi& api, const Request& q, const std::string&, Responder&& r) {
+             api.start_login(q, std::move(r));
+         }},
+        {"GET", "/v1/login/",
+         [](ControlApi& api, const Request& q, const std::string& id, Responder&& r) {
+             api.get_login(id, q, std::move(r));
+         }},
+        {"DELETE", "/v1/login/",
+         [](ControlApi& api, const Request&, const std::string& id, Responder&& r) {
+             api.cancel_login(id, std::move(r));
+         }},
+        {"POST", "/v1/logout",
+         [](ControlApi& api, const Request& q, const std::string&, Responder&& r) {
+             api.logout(q, std::move(r));
+         }},
+        {"GET", "/v1/accounts",
+         [](ControlApi& api, const Request& q, const std::string&, Responder&& r) {
+             api.accounts(q, std::move(r));
+         }},
+        {"GET", "/v1/active",
+         [](ControlApi& api, const Request&, const std::string&, Responder&& r) {
+             api.get_active(std::move(r));
+         }},
+        {"PUT", "/v1/active",
+         [](ControlApi& api, const Request& q, const std::string&, Responder&& r) {
+             api.set_active(q, std::move(r));
+         }},
+        {"GET", "/v1/credentials",
+         [](ControlApi& api, const Request& q, const std::string&, Responder&& r) {
+             api.credentials(q, std::move(r));
+         }},
+        {"GET", "/v1/endpoint",
+         [](ControlApi& api, const Request&, const std::string&, Responder&& r) {
+             api.endpoint(std::move(r));
+         }},
+        {"POST", "/v1/console",
+         [](ControlApi& api, const Request& q, const std::string&, Responder&& r) {
+             api.console(q, std::move(r));
+         }},
+        {"POST", "/v1/tokens",
+         [](ControlApi& api, const Request& q, const std::string&, Responder&& r) {
+             api.mint_token(q, std::move(r));
+         }},
+        {"GET", "/v1/tokens",
+         [](ControlApi& api, const Request&, const std::string&, Responder&& r) {
+             api.list_tokens(std::move(r));
+         }},
+        {"POST", "/v1/tokens/main/rotate",
+         [](ControlApi& api, const Request&, const std::string&, Responder&& r) {
+             api.rotate_main_token(std::move(r));
+         }},
+        {"DELETE", "/v1/tokens/",
+         [](ControlApi& api, const Request&, const std::string& id, Responder&& r) {
+             api.revoke_token(id, std::move(r));
+         }},
+    };
+    std::string allowed;  // the methods the path takes, when the request's is not one
+    for (const Route& route : kRoutes) {
+        std::string id;
+        if (route.path.ends_with('/')) {
+            id = tail_after(request.path, route.path);
+            if (id.empty()) continue;
+        } else if (request.path != route.path) {
+            continue;
+        }
+        if (request.method == route.method)
+            return route.run(*this, request, id, std::move(respond));
+        if (!allowed.empty()) allowed += ", ";
+        allowed += route.method;
     }
-    if (p == "/v1/logout" && m == "POST") return logout(request, std::move(respond));
-    if (p == "/v1/accounts" && m == "GET") return accounts(request, std::move(respond));
-    if (p == "/v1/active" && m == "GET") return get_active(std::move(respond));
-    if (p == "/v1/active" && m == "PUT") return set_active(request, std::move(respond));
-    if (p == "/v1/credentials" && m == "GET") return credentials(request, std::move(respond));
-    if (p == "/v1/endpoint" && m == "GET") return endpoint(std::move(respond));
-    if (p == "/v1/console" && m == "POST") return console(request, std::move(respond));
-    if (p == "/v1/tokens" && m == "POST") return mint_token(request, std::move(respond));
-    if (p == "/v1/tokens" && m == "GET") return list_tokens(std::move(respond));
-    if (p == "/v1/tokens/main/rotate" && m == "POST") return rotate_main_token(std::move(respond));
-    if (auto id = tail_after(p, "/v1/tokens/"); !id.empty() && m == "DELETE")
-        return revoke_token(id, std::move(respond));
-    respond(
-        serve::json_error(404, "not_found", "no such control endpoint; see docs/control-api.md"));
+    if (allowed.empty())
+        return respond(serve::json_error(404, "not_found",
+                                         "no such control endpoint; see docs/control-api.md"));
+    Response r = serve::json_error(
+        405, "invalid",
+        std::string(request.path) + " takes " + allowed + "; see docs/control-api.md");
+    r.headers.emplace_back("Allow", allowed);
+    respond(std::move(r));
 }
 
 void ControlApi::status(Responder respond) {
-    const auto now = std::chrono::system_clock::now();
+    const auto now = ctx_.clock->now();
     json http = json::array();
     for (const auto& ep : endpoints_.http)
         http.push_back({{"address", ep.address}, {"port", ep.port}});
@@ -223,7 +296,7 @@ void ControlApi::status(Responder respond) {
 void ControlApi::metrics(Responder respond) {
     auto& m = ctx_.metrics;
     const auto snapshot = ctx_.engine.snapshot();
-    const auto now = std::chrono::system_clock::now();
+    const auto now = ctx_.clock->now();
     m.set("ssocred_cached_roles", {}, static_cast<double>(snapshot.roles.size()));
     m.clear("ssocred_credentials_ttl_seconds");
     for (const auto& r : snapshot.roles) {
@@ -291,14 +364,16 @@ void ControlApi::get_login(const std::string& id, const Request& request, Respon
             return fail(respond, invalid("wait must be a number of seconds from 0 to 30"));
         wait = std::min(wait, 30);
     }
-    boost::asio::post(ctx_.blocking, [this, id, wait, respond = std::move(respond)] {
-        auto now = ctx_.sessions.login(id);
-        if (!now) return fail(respond, now.error());
-        if (wait > 0 && now->state == sso::LoginState::Pending)
-            now = ctx_.sessions.wait_login(id, now->version, std::chrono::seconds(wait));
-        if (!now) return fail(respond, now.error());
-        respond(json_response(200, control_json::login(*now, false)));
-    });
+    // Only the login table's lock is taken here: no upstream call, no wait.
+    auto task = ctx_.sessions.login_task(id);
+    if (!task) return fail(respond, task.error());
+    const sso::LoginProgress now = (*task)->snapshot();
+    if (wait == 0 || now.state != sso::LoginState::Pending)
+        return respond(json_response(200, control_json::login(now, false)));
+    polls_.park(std::move(*task), now.version, std::chrono::seconds(wait),
+                [respond = std::move(respond)](const sso::LoginProgress& progress) {
+                    respond(json_response(200, control_json::login(progress, false)));
+                });
 }
 
 void ControlApi::cancel_login(const std::string& id, Responder respond) {
@@ -519,8 +594,9 @@ void ControlApi::console(const Request& request, Responder respond) {
             if (!result) return fail(respond, result.error());
             boost::asio::post(ctx_.blocking, [answer = std::move(answer), url = std::move(url),
                                               destination, creds = std::move(*result),
+                                              clock = ctx_.clock,
                                               respond = std::move(respond)]() mutable {
-                sso::HttpClient client(url, RealClock::instance());
+                sso::HttpClient client(url, *clock);
                 auto token = sts::get_signin_token(client, url.host, creds->credentials);
                 if (!token) return fail(respond, token.error());
                 const Secret login =

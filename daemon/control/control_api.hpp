@@ -3,7 +3,8 @@
 // Threading: handle() runs on the event loop. Anything that may block on upstream I/O
 // (logins, logout, account listings) runs on the `blocking` executor and answers from
 // there (a Responder may be called from any thread); the engine is touched only on the
-// loop, so results that change it are posted back to `loop` first.
+// loop, so results that change it are posted back to `loop` first. Long polls on a login
+// hold no thread: they are parked on the loop (control/login_polls.hpp).
 #pragma once
 
 #include <chrono>
@@ -16,6 +17,7 @@
 
 #include "config_profiles.hpp"
 #include "control/client_bound_tokens.hpp"
+#include "control/login_polls.hpp"
 #include "creds/credential_engine.hpp"
 #include "serve/control_handler.hpp"
 #include "serve/endpoint_tokens.hpp"
@@ -27,7 +29,7 @@ namespace ssocred {
 
 struct ControlContext {
     boost::asio::any_io_executor loop;
-    boost::asio::any_io_executor blocking;  // upstream calls and long polls
+    boost::asio::any_io_executor blocking;  // upstream calls
     sso::SessionManager& sessions;
     CredentialEngine& engine;
     serve::EndpointTokens& tokens;
@@ -37,18 +39,23 @@ struct ControlContext {
     std::string aws_cache_mode;  // "sync" | "sync-full" | "off"
     std::chrono::system_clock::time_point started_at;
     std::string started_by;  // platform/service_manager.hpp: "systemd", "ssocred", ...
+    const Clock* clock = &RealClock::instance();  // uptime, TTLs, the console's HTTP client
 };
 
 class ControlApi final : public serve::ControlHandler {
   public:
     explicit ControlApi(ControlContext context)
-        : ctx_(std::move(context)), bound_(ctx_.loop, ctx_.tokens) {
+        : ctx_(std::move(context)), bound_(ctx_.loop, ctx_.tokens), polls_(ctx_.loop) {
         bound_.resume();
     }
     // Set once the server is bound (the endpoints are part of status and env answers).
     void set_endpoints(serve::BoundEndpoints endpoints) { endpoints_ = std::move(endpoints); }
 
     void handle(const serve::Request& request, serve::Responder respond) override;
+
+    // The daemon is stopping: long polls still parked are answered now, so their
+    // connections can close instead of holding the drain.
+    void stop() { polls_.answer_all(); }
 
   private:
     void status(serve::Responder respond);
@@ -75,6 +82,7 @@ class ControlApi final : public serve::ControlHandler {
 
     ControlContext ctx_;
     ClientBoundTokens bound_;  // after ctx_: it uses the loop and the tokens
+    LoginPolls polls_;         // GET /v1/login/{id}?wait=N still waiting
     serve::BoundEndpoints endpoints_;
 };
 

@@ -28,7 +28,7 @@ Server::Server(boost::asio::io_context& io, ServerOptions options, CredentialSou
 }
 
 Server::~Server() {
-    stop();
+    stop();  // and drops the caller's on_drained: what it refers to may be gone
 }
 
 Expected<BoundEndpoints> Server::start() {
@@ -101,10 +101,11 @@ Expected<BoundEndpoints> Server::start() {
     return bound;
 }
 
-void Server::stop() {
+void Server::stop(std::function<void()> on_drained) {
     if (!impl_ || !impl_->ctx) return;
     auto& ctx = *impl_->ctx;
     ctx.draining = true;
+    ctx.on_drained = std::move(on_drained);
     for (auto& l : impl_->listeners) l->stop();
     impl_->listeners.clear();
     // drain() may close a connection, which erases it from the set: iterate a copy.
@@ -112,6 +113,7 @@ void Server::stop() {
     for (Connection* c : live) {
         if (ctx.connections.count(c)) c->drain();
     }
+    ctx.drained_if_idle();  // nothing was open, or draining closed the last one
 }
 
 const BoundEndpoints& Server::endpoints() const noexcept {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 
 #include "ssocred/expected.hpp"
@@ -40,8 +41,10 @@ class Server {
 
     // Drains: stops accepting (removing the control socket file it created), closes idle
     // connections now and the others once their response is written. Returns at once;
-    // the loop runs out of work when the last connection is gone.
-    void stop();
+    // the loop runs out of work when the last connection is gone, and `on_drained` (if
+    // given) is called on the loop then: at once when no connection is open. A later
+    // stop() replaces it; the destructor drops it uncalled.
+    void stop(std::function<void()> on_drained = {});
 
     const BoundEndpoints& endpoints() const noexcept;
     std::size_t connection_count() const noexcept;

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -58,6 +60,12 @@ struct ServerContext {
     std::size_t control_connections = 0;
     std::size_t& open_count(Transport t) noexcept {
         return t == Transport::Control ? control_connections : tcp_connections;
+    }
+    // Server::stop's callback: called once, when a draining server's last connection is gone
+    // (each session calls this as it unregisters).
+    std::function<void()> on_drained;
+    void drained_if_idle() {
+        if (draining && connections.empty() && on_drained) std::exchange(on_drained, nullptr)();
     }
 };
 

@@ -67,6 +67,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
     ~Session() override {
         if (ctx_->connections.erase(this) != 0) --ctx_->open_count(peer_.transport);
+        ctx_->drained_if_idle();
     }
 
     void start() {

@@ -1,5 +1,7 @@
 #include "sso/login_task.hpp"
 
+#include <vector>
+
 namespace ssocred::sso {
 
 const char* to_string(LoginFlow flow) noexcept {
@@ -61,6 +63,47 @@ LoginProgress LoginTask::wait_for_prompt(std::chrono::milliseconds timeout) cons
     return progress_;
 }
 
+std::uint64_t LoginTask::on_change(std::uint64_t seen_version, ChangeCallback callback) {
+    LoginProgress now;
+    {
+        std::lock_guard lock(mu_);
+        if (progress_.version == seen_version) {
+            const std::uint64_t ticket = next_ticket_++;
+            on_change_.emplace(ticket, ChangeWatch{seen_version, std::move(callback)});
+            return ticket;
+        }
+        now = progress_;
+    }
+    callback(now);
+    return 0;
+}
+
+void LoginTask::forget_change(std::uint64_t ticket) {
+    std::lock_guard lock(mu_);
+    on_change_.erase(ticket);
+}
+
+void LoginTask::changed() {
+    cv_.notify_all();
+    std::vector<ChangeCallback> due;
+    LoginProgress now;
+    {
+        std::lock_guard lock(mu_);
+        now = progress_;
+        // One registered after this change (it saw the new version) waits for the next.
+        for (auto it = on_change_.begin(); it != on_change_.end();) {
+            if (it->second.seen_version == now.version) {
+                ++it;
+                continue;
+            }
+            due.push_back(std::move(it->second.callback));
+            it = on_change_.erase(it);
+        }
+    }
+    // Outside the lock: a callback may read the task again (snapshot, forget_change).
+    for (auto& callback : due) callback(now);
+}
+
 bool LoginTask::finished() const {
     std::lock_guard lock(mu_);
     return progress_.state != LoginState::Pending;
@@ -76,7 +119,7 @@ void LoginTask::cancel() {
         progress_.error = "the login was cancelled";
         ++progress_.version;
     }
-    cv_.notify_all();
+    changed();
 }
 
 bool LoginTask::cancelled() const {
@@ -93,7 +136,7 @@ void LoginTask::set_prompt(std::string url, std::string user_code,
         progress_.expires_at = expires_at;
         ++progress_.version;
     }
-    cv_.notify_all();
+    changed();
 }
 
 void LoginTask::finish(LoginState state, std::string error,
@@ -106,7 +149,7 @@ void LoginTask::finish(LoginState state, std::string error,
         progress_.access_token_expires_at = access_token_expires_at;
         ++progress_.version;
     }
-    cv_.notify_all();
+    changed();
 }
 
 bool LoginTask::sleep_for(std::chrono::milliseconds d) {

@@ -2,7 +2,9 @@
 // threads read or wait on (the control socket's long poll `GET /v1/login/{id}?wait=N`).
 //
 // Every change bumps `version`; wait_for_change(seen, timeout) returns as soon as the version
-// differs from `seen` (or the timeout passes), so a poller never misses a change.
+// differs from `seen` (or the timeout passes), so a poller never misses a change. A poller
+// that must not block a thread (the control API, on the event loop) registers on_change()
+// instead: called once, by whoever makes the next change.
 #pragma once
 
 #include <atomic>
@@ -10,6 +12,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -52,6 +55,15 @@ class LoginTask {
     LoginProgress snapshot() const;
     LoginProgress wait_for_change(std::uint64_t seen_version,
                                   std::chrono::milliseconds timeout) const;
+    // Calls `callback` once with the progress as soon as its version differs from
+    // `seen_version`: at once, on this thread, when it already does; otherwise on the thread
+    // that makes the change (the login's, or a canceller's), outside the task's lock.
+    // Returns a ticket for forget_change (0 when called at once). A task destroyed first
+    // drops its callbacks uncalled.
+    using ChangeCallback = std::function<void(const LoginProgress&)>;
+    std::uint64_t on_change(std::uint64_t seen_version, ChangeCallback callback);
+    // The poller stopped waiting (its deadline passed): the callback is dropped uncalled.
+    void forget_change(std::uint64_t ticket);
     // Waits until the URL is known or the login ended.
     LoginProgress wait_for_prompt(std::chrono::milliseconds timeout) const;
     bool finished() const;
@@ -77,10 +89,20 @@ class LoginTask {
     }
 
   private:
+    // After a change (version bumped, lock released): wakes the waiters and calls the
+    // change callbacks.
+    void changed();
+
     mutable std::mutex mu_;
     mutable std::condition_variable cv_;
     LoginProgress progress_;
     bool cancelled_ = false;
+    struct ChangeWatch {
+        std::uint64_t seen_version = 0;
+        ChangeCallback callback;
+    };
+    std::map<std::uint64_t, ChangeWatch> on_change_;  // by ticket
+    std::uint64_t next_ticket_ = 1;
     std::atomic<bool> exited_{false};
     std::thread thread_;
 };

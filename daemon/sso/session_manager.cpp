@@ -477,6 +477,13 @@ Expected<LoginProgress> SessionManager::login(const std::string& id) const {
     return t->snapshot();
 }
 
+Expected<std::shared_ptr<LoginTask>> SessionManager::login_task(const std::string& id) const {
+    std::lock_guard lock(mu_);
+    auto it = logins_.find(id);
+    if (it == logins_.end()) return Error::make(ErrorCode::NotFound, "no login with id " + id);
+    return it->second;
+}
+
 Expected<LoginProgress> SessionManager::wait_login(const std::string& id,
                                                    std::uint64_t seen_version,
                                                    std::chrono::milliseconds timeout) const {

@@ -129,6 +129,10 @@ class SessionManager final : public RoleCredentialFetcher {
     Expected<LoginProgress> wait_login(const std::string& id, std::uint64_t seen_version,
                                        std::chrono::milliseconds timeout) const;
     Expected<LoginProgress> cancel_login(const std::string& id);
+    // The login itself, to wait on without a thread (LoginTask::on_change). Takes the
+    // table's lock only briefly: callable on the event loop. A task the caller holds after
+    // the manager forgot it has already returned from its thread.
+    Expected<std::shared_ptr<LoginTask>> login_task(const std::string& id) const;
 
     // Portal Logout (errors ignored), then erase from memory and persistence. Idempotent.
     // `session` empty and !all -> the default session. Returns the sessions logged out.
