@@ -105,6 +105,7 @@ void Server::stop() {
     if (!impl_ || !impl_->ctx) return;
     auto& ctx = *impl_->ctx;
     ctx.draining = true;
+    ctx.deadlines.drain();  // the lazy deadline timer must not keep the loop alive
     for (auto& l : impl_->listeners) l->stop();
     impl_->listeners.clear();
     // drain() may close a connection, which erases it from the set: iterate a copy.
