@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "serve/deadlines.hpp"
 #include "serve/imds_tokens.hpp"
 #include "serve_test_support.hpp"
 
@@ -106,6 +107,50 @@ TEST_F(ServeTest, ManyCloseConnectionsInARowEachGetTheirReply) {
         EXPECT_EQ(r->status, i % 2 ? 200 : 404);
         EXPECT_TRUE(c.closed_within(3000));
     }
+}
+
+struct RecordingOwner final : Deadlines::Owner {
+    explicit RecordingOwner(std::vector<int>& log, int id) : log_(log), id_(id) {}
+    void deadline_passed() override { log_.push_back(id_); }
+    std::vector<int>& log_;
+    int id_;
+};
+
+// Deadlines pass in time order whatever their lanes, a cleared one never passes, a moved one
+// passes at its new time, and once all have passed nothing keeps the loop busy.
+TEST(DeadlinesTest, PassInOrderAcrossLanesAndClearedOnesNever) {
+    boost::asio::io_context io;
+    Deadlines d(io, {600ms, 400ms, 1200ms, 200ms});  // header, write, idle, linger
+    std::vector<int> passed;
+    RecordingOwner o1(passed, 1), o2(passed, 2), o3(passed, 3), o4(passed, 4);
+    Deadlines::Entry e1(o1), e2(o2), e3(o3), e4(o4);
+    d.set(e1, Deadlines::Lane::Linger);  // 200 ms, then moved to the idle lane: 1200 ms
+    d.set(e2, Deadlines::Lane::Header);  // 600 ms
+    d.set(e3, Deadlines::Lane::Linger);  // 200 ms
+    d.set(e4, Deadlines::Lane::Write);   // 400 ms, cleared
+    d.set(e1, Deadlines::Lane::Idle);
+    d.clear(e4);
+    EXPECT_EQ(d.pending(), 3u);
+    io.run();  // returns once nothing is pending
+    EXPECT_EQ(passed, (std::vector<int>{3, 2, 1}));
+    EXPECT_EQ(d.pending(), 0u);
+    EXPECT_FALSE(e1.pending());
+}
+
+// Once draining, nothing pending means no timer armed: the loop runs out of work.
+TEST(DeadlinesTest, DrainedWithNothingPendingLeavesTheLoopNoWork) {
+    boost::asio::io_context io;
+    Deadlines d(io, {60'000ms, 60'000ms, 60'000ms, 60'000ms});
+    std::vector<int> passed;
+    RecordingOwner o(passed, 1);
+    {
+        Deadlines::Entry e(o);
+        d.set(e, Deadlines::Lane::Idle);
+    }  // an entry unlinks itself when destroyed
+    d.drain();
+    io.run_for(5'000ms);
+    EXPECT_TRUE(io.stopped());  // ran out of work: no wait left for the 60 s deadline
+    EXPECT_TRUE(passed.empty());
 }
 
 TEST(ImdsTokensMinting, TokensAreBase64UrlOfTheRightLengthAndDistinct) {
