@@ -25,6 +25,7 @@
 #include <charconv>
 #include <optional>
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
@@ -58,6 +59,14 @@ void append_number(Head& out, std::size_t v) {
     char buf[24];
     const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
     out.append(buf, end);
+}
+
+// A completion whose asynchronous operation is allocated from the recycling free lists:
+// asio's own per-thread cache holds two blocks, too few for a loop with many connections
+// in flight, so without this operations fell back to malloc under load.
+template <class Handler>
+auto recycled(Handler h) {
+    return asio::bind_allocator(RecyclingAllocator<char>{}, std::move(h));
 }
 
 bool is_http_parse_error(const error_code& ec) {
@@ -133,9 +142,10 @@ class Session final : public Connection,
             if (buffer_.capacity() > kKeepBufferCapacity) buffer_.shrink_to_fit();
             state_ = State::Idle;
             arm(Deadlines::Lane::Idle);
-            socket_.async_wait(Socket::wait_read, [self = this->shared_from_this()](error_code ec) {
-                self->on_readable(ec);
-            });
+            socket_.async_wait(Socket::wait_read,
+                               recycled([self = this->shared_from_this()](error_code ec) {
+                                   self->on_readable(ec);
+                               }));
         } else {
             on_readable({});  // pipelined bytes already buffered
         }
@@ -149,10 +159,11 @@ class Session final : public Connection,
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(ctx_->limits.max_header_bytes));
         parser_->body_limit(body_limit());
-        http::async_read(socket_, buffer_, *parser_,
-                         [self = this->shared_from_this()](error_code e, std::size_t parsed) {
-                             self->on_read(e, parsed);
-                         });
+        http::async_read(
+            socket_, buffer_, *parser_,
+            recycled([self = this->shared_from_this()](error_code e, std::size_t parsed) {
+                self->on_read(e, parsed);
+            }));
     }
 
     void on_read(error_code ec, std::size_t parsed) {
@@ -243,9 +254,10 @@ class Session final : public Connection,
         arm(Deadlines::Lane::Write);
         const std::array<asio::const_buffer, 2> buffers{
             asio::buffer(head_), head_only_ ? asio::const_buffer{} : asio::buffer(body)};
-        asio::async_write(
-            socket_, buffers,
-            [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); });
+        asio::async_write(socket_, buffers,
+                          recycled([self = this->shared_from_this()](error_code ec, std::size_t) {
+                              self->on_write(ec);
+                          }));
     }
 
     void on_write(error_code ec) {
