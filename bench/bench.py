@@ -954,7 +954,7 @@ set output '{plot_path}'
     if close:
         script += "set multiplot layout 1,2\n"
     script += f"""
-set title 'GET latency percentiles, ssocred vs nginx (1 worker), wrk, medians of rounds'
+set title 'latency percentiles, ssocred vs nginx (1 worker), wrk medians'
 set ylabel 'latency (ms, log scale)'
 set xlabel 'percentile'
 set logscale y
@@ -966,7 +966,7 @@ plot {", ".join(plots)}
         script += f"""
 unset logscale y
 unset key
-set title 'Connection: close, ssocred / nginx (below 1: ssocred cheaper or faster)'
+set title 'Connection: close, ssocred / nginx (below 1: ssocred cheaper)'
 set ylabel 'ratio'
 set xlabel ''
 set style fill solid 0.6

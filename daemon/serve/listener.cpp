@@ -113,7 +113,7 @@ class AcceptLoop final : public Listener,
         // take, so without this every accept was one malloc.
         auto bound = asio::bind_allocator(RecyclingAllocator<char>{}, std::move(handler));
         if constexpr (std::is_same_v<Protocol, tcp>) {
-            // The peer's address comes with accept4 itself: no getpeername per connection.
+            // The peer's address comes with the accept call itself: no getpeername.
             acceptor_.async_accept(peer_, std::move(bound));
         } else {
             acceptor_.async_accept(std::move(bound));
