@@ -9,8 +9,14 @@ Phases (all by default; --only picks some):
   burst    1,000 concurrent fetches of a stale role (one upstream call, checked on the
            emulator's counters); 1,000 concurrent fetches of a cached body (both servers);
            500 short-lived client processes each fetching once (both servers)
-  allocs   heap allocations per cached-credential request (LD_PRELOAD counter, own daemon)
-  memory   RSS / peak RSS idle, with 100 cached roles, and along 10 million requests
+  allocs   heap allocations per cached-credential request (LD_PRELOAD counter, own daemon),
+           and per `Connection: close` connection (a fixed count of them)
+  closepath  the `Connection: close` path per connection, load-independent figures: system
+           calls (strace -c -f on the server, both servers) and user-space instructions
+           (valgrind --tool=callgrind on a fixed request count, both servers); CPU per
+           request and throughput come from `compare`
+  memory   RSS / PSS / USS idle, with 100 cached roles, and along 10 million requests; the
+           shared objects the idle daemon maps
   startup  exec to READY=1 on a NOTIFY_SOCKET, median of N starts
 
 Everything runs on loopback with ephemeral ports in a temp dir; every process started is
@@ -62,7 +68,7 @@ def median(xs):
 
 
 def proc_status(pid):
-    """VmRSS and VmHWM of a process, KiB."""
+    """VmRSS, VmHWM, RssAnon, PSS and USS (private memory) of a process, KiB."""
     out = {}
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -74,9 +80,39 @@ def proc_status(pid):
         with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
                 k, _, v = line.partition(":")
-                if k in ("Pss", "Private_Dirty"):
+                if k in ("Pss", "Private_Clean", "Private_Dirty"):
                     out[k] = int(v.split()[0])
+    # USS: what the process alone holds, i.e. what stopping it would give back.
+    if "Private_Clean" in out and "Private_Dirty" in out:
+        out["Uss"] = out["Private_Clean"] + out["Private_Dirty"]
     return out
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a whole process (all threads), seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # After the ")" of comm: state is field 3, utime 14 and stime 15 (1-based, man proc).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def mapped_objects(pid):
+    """The shared objects and executable a process maps, with their resident KiB."""
+    out = {}
+    current = None
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            head = line.split()
+            if not head:
+                continue
+            if "-" in head[0] and len(head) >= 5 and ":" in head[3]:
+                path = head[5] if len(head) >= 6 else ""
+                current = path if path.startswith("/") and (".so" in path or path.endswith("ssocredd")) else None
+                if current:
+                    out.setdefault(current, 0)
+            elif current and head[0] == "Rss:":
+                out[current] += int(head[1])
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
 # ---------------------------------------------------------------------------------------
@@ -103,7 +139,7 @@ class Ssocred:
     """Emulator + logged-in daemon with the active role cached, pinned to `cpu`."""
     name = "ssocred"
 
-    def __init__(self, tmp, cpu, env=None, label="main"):
+    def __init__(self, tmp, cpu, env=None, label="main", wrapper=None, start_timeout=15):
         self.tmp = os.path.join(tmp, f"ssocred-{label}")
         os.makedirs(self.tmp)
         cfg = os.path.join(self.tmp, "emulator.json")
@@ -111,6 +147,8 @@ class Ssocred:
         self.emu = Emulator("--config", cfg, "--approve-after", "0", "--device-interval", "0")
         self.cpu = cpu
         self.env = env
+        self.wrapper = wrapper
+        self.start_timeout = start_timeout
         self.daemon = None
 
     def start(self):
@@ -119,8 +157,8 @@ class Ssocred:
                               "sso_role_name": ACTIVE[1], "region": "eu-west-1"}}
         self.daemon = Daemon(self.emu.url, tmpdir=os.path.join(self.tmp, "d"),
                              extra_args=("--log-level", "info"), config_profiles=profiles,
-                             env=self.env)
-        self.daemon.start()
+                             env=self.env, wrapper=self.wrapper)
+        self.daemon.start(timeout=self.start_timeout)
         self.pid = self.daemon.proc.pid
         subprocess.run(["taskset", "-a", "-p", "-c", str(self.cpu), str(self.pid)], check=True,
                        capture_output=True)
@@ -213,8 +251,11 @@ class Nginx:
     """nginx-light, one worker, serving the daemon's exact bodies as static files."""
     name = "nginx"
 
-    def __init__(self, tmp, cpu, container_body, imds_body, imds_token):
-        self.prefix = os.path.join(tmp, "nginx")
+    def __init__(self, tmp, cpu, container_body, imds_body, imds_token, label="", wrapper=None):
+        # label: a second instance (its own prefix and port); wrapper: an argv prefix, which
+        # also makes it one process (master_process off), e.g. to run it under callgrind.
+        self.prefix = os.path.join(tmp, "nginx" + (f"-{label}" if label else ""))
+        self.wrapper = list(wrapper or [])
         self.cpu = cpu
         self.port = free_port()
         self.host = "127.0.0.1"
@@ -232,7 +273,10 @@ class Nginx:
             os.chmod(dirpath, 0o755)
         self.conf = os.path.join(self.prefix, "nginx.conf")
         with open(self.conf, "w") as f:
-            f.write(NGINX_CONF.format(prefix=self.prefix, port=self.port, token=imds_token))
+            conf = NGINX_CONF.format(prefix=self.prefix, port=self.port, token=imds_token)
+            if self.wrapper:
+                conf = "master_process off;\n" + conf
+            f.write(conf)
         self.proc = None
         self.imds_token = imds_token
         self.token = "unused-by-nginx"
@@ -240,11 +284,12 @@ class Nginx:
     def fresh_imds_token(self):
         return self.imds_token  # nginx answers every PUT with this constant
 
-    def start(self):
+    def start(self, timeout=10):
         self.proc = subprocess.Popen(
-            ["taskset", "-c", str(self.cpu), "nginx", "-p", self.prefix, "-c", self.conf],
+            ["taskset", "-c", str(self.cpu), *self.wrapper, "nginx", "-p", self.prefix, "-c",
+             self.conf],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 st, _, _ = http_request(self.host, self.port, "GET", "/v1/credentials")
@@ -347,20 +392,30 @@ def phase_compare(ctx):
         for mode in MODES:
             order = (ss, ng) if rnd % 2 == 0 else (ng, ss)
             for server in order:
+                pid = server.server_pid()
+                cpu0 = cpu_seconds(pid)
                 r = wrk_mode(wrk, server, mode, a.duration)
+                # The server's own CPU time (all its threads) per request: what a request
+                # costs, whatever else the machine is doing.
+                r["cpu_us_per_request"] = (cpu_seconds(pid) - cpu0) * 1e6 / max(1, r["requests"])
                 runs[mode][server.name].append(r)
                 log(f"  round {rnd + 1} {mode:9s} {server.name:7s} {r['rps']:10.0f} req/s "
-                    f"p99 {r['percentiles']['99']} us errors {r['errors']}")
+                    f"p99 {r['percentiles']['99']} us cpu {r['cpu_us_per_request']:.1f} us/req "
+                    f"errors {r['errors']}")
     summary = {}
     for mode, by in runs.items():
         s = {}
         for name, rs in by.items():
             s[name] = {"rps": median([r["rps"] for r in rs]),
                        "rps_runs": [round(r["rps"]) for r in rs],
+                       "cpu_us_per_request": median([r["cpu_us_per_request"] for r in rs]),
+                       "cpu_runs": [round(r["cpu_us_per_request"], 2) for r in rs],
                        "errors": sum(r["errors"] for r in rs),
                        "percentiles": {p: median([r["percentiles"][p] for r in rs])
                                        for p in PERCENTILES}}
         s["rps_ratio"] = s["ssocred"]["rps"] / s["nginx"]["rps"]
+        s["cpu_ratio"] = s["ssocred"]["cpu_us_per_request"] / max(
+            1e-9, s["nginx"]["cpu_us_per_request"])
         s["p99_ratio"] = s["ssocred"]["percentiles"]["99"] / max(
             1, s["nginx"]["percentiles"]["99"])
         summary[mode] = s
@@ -473,14 +528,167 @@ def phase_allocs(ctx):
         out[name] = {"requests": r["requests"], "allocations": c1 - c0,
                      "per_request": (c1 - c0) / max(1, r["requests"]), "errors": r["errors"]}
         log(f"  allocs {name}: {out[name]}")
+    # The IMDSv2 pair: a PUT (mints a token) and a GET with it, per request.
+    wrk.run(ss.url("/"), 1, script="imds.lua", args=(ACTIVE[1], ss.fresh_imds_token()),
+            connections=10)
+    c0 = count()
+    r = wrk.run(ss.url("/"), a.alloc_duration, script="imds.lua",
+                args=(ACTIVE[1], ss.fresh_imds_token()), connections=10)
+    c1 = count()
+    out["IMDSv2 pair (PUT + GET), per request"] = {
+        "requests": r["requests"], "allocations": c1 - c0,
+        "per_request": (c1 - c0) / max(1, r["requests"]), "errors": r["errors"]}
+    # Exactly N connections, each one `Connection: close` request: allocations per connection.
+    loadtool("close", ss, 200, "/v1/credentials", ss.auth_headers(), ("--concurrency", "8"))
+    c0 = count()
+    r = loadtool("close", ss, a.close_count, "/v1/credentials", ss.auth_headers(),
+                 ("--concurrency", "8"))
+    c1 = count()
+    out["Connection: close, per connection (fixed count)"] = {
+        "requests": a.close_count, "allocations": c1 - c0,
+        "per_request": (c1 - c0) / a.close_count, "errors": a.close_count - r["status"].get("200", 0)}
+    log(f"  allocs close: {out['Connection: close, per connection (fixed count)']}")
     ss.stop()
+    return out
+
+
+def strace_counts(pid, work):
+    """System calls of process `pid` (all threads) while `work()` runs: {name: calls}."""
+    out_file = tempfile.mktemp(prefix="ssocred-strace-")
+    tracer = subprocess.Popen(["strace", "-c", "-f", "-q", "-o", out_file, "-p", str(pid)],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # attached once the tracee names its tracer
+            with open(f"/proc/{pid}/status") as f:
+                if any(ln.startswith("TracerPid:") and ln.split()[1] != "0" for ln in f):
+                    break
+            time.sleep(0.05)
+        time.sleep(0.5)  # the other threads
+        work()
+    finally:
+        tracer.send_signal(signal.SIGINT)
+        tracer.wait(30)
+    calls = {}
+    with open(out_file) as f:
+        for line in f:
+            t = line.split()
+            if len(t) < 4 or not t[0][0].isdigit():
+                continue
+            # "% time seconds usecs/call calls [errors] syscall" (older versions leave
+            # usecs/call out of the total row: the total is summed here instead)
+            if t[-1] != "total":
+                calls[t[-1]] = int(t[3])
+    os.unlink(out_file)
+    calls["total"] = sum(calls.values())
+    return calls
+
+
+def callgrind_counts(pid, out_dir, work, poke):
+    """User-space instructions (callgrind Ir) of `pid` while `work()` runs, and how many
+    pokes were counted with them. The process runs under valgrind --tool=callgrind with
+    --callgrind-out-file=<out_dir>/cg.%p; callgrind_control zeroes the counters before and
+    dumps them after. Valgrind reads those commands only while the process runs, so `poke()`
+    (one request) is called until the command is answered."""
+    def command(*args):
+        ctl = subprocess.Popen(["callgrind_control", *args, str(pid)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        pokes = 0
+        deadline = time.monotonic() + 120
+        while ctl.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.3)
+            if ctl.poll() is None:
+                poke()
+                pokes += 1
+        if ctl.poll() is None:
+            ctl.kill()
+            raise RuntimeError("callgrind_control did not answer")
+        return pokes
+    command("-z")
+    work()
+    before = set(os.listdir(out_dir))
+    pokes = command("-d")
+    dumps = [f for f in os.listdir(out_dir) if f not in before and f.startswith("cg.")]
+    if not dumps:
+        raise RuntimeError("callgrind wrote no dump")
+    return os.path.join(out_dir, sorted(dumps)[-1]), pokes
+
+
+def parse_callgrind_totals(path):
+    with open(path) as f:
+        for line in f:
+            if line.startswith(("totals:", "summary:")):
+                return int(line.split()[1])
+    raise RuntimeError(f"no totals in {path}")
+
+
+def phase_closepath(ctx):
+    """Per-connection figures of the `Connection: close` path that do not depend on how busy
+    the machine is: system calls and user-space instructions, both servers."""
+    ss, ng, a = ctx["ssocred"], ctx["nginx"], ctx["args"]
+    n = a.close_count
+    out = {"connections": n, "syscalls": {}, "instructions": {}}
+
+    def close_load(server, count):
+        def work():
+            r = loadtool("close", server, count, "/v1/credentials", server.auth_headers(),
+                         ("--concurrency", "8"), timeout=600)
+            if r["status"].get("200", 0) != count:
+                raise RuntimeError(f"close load on {server.name}: {r['status']}")
+        return work
+
+    if shutil.which("strace"):
+        for server in (ss, ng):
+            close_load(server, 200)()  # warm
+            calls = strace_counts(server.server_pid(), close_load(server, n))
+            per = {k: round(v / n, 3) for k, v in sorted(calls.items(), key=lambda kv: -kv[1])}
+            out["syscalls"][server.name] = {"per_connection": per.get("total", 0),
+                                            "by_call": per}
+            log(f"  syscalls per connection {server.name}: {per}")
+    else:
+        log("  strace missing: no system call counts")
+
+    if shutil.which("valgrind") and shutil.which("callgrind_control"):
+        cg_dir = os.path.join(ctx["tmp"], "callgrind")
+        os.makedirs(cg_dir, exist_ok=True)
+        os.chmod(cg_dir, 0o777)  # nginx's worker may write there as nobody
+        wrapper = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={cg_dir}/cg.%p"]
+        cn = a.callgrind_count
+        cg_ss = Ssocred(ctx["tmp"], a.server_cpu, label="callgrind", wrapper=wrapper,
+                        start_timeout=300)
+        ctx["cleanup"].append(cg_ss.stop)
+        cg_ss.start()
+        cg_ng = Nginx(ctx["tmp"], a.server_cpu, ss.container_body, ss.imds_body, ss.imds_token,
+                      label="callgrind", wrapper=wrapper)
+        ctx["cleanup"].append(cg_ng.stop)
+        cg_ng.start(timeout=120)
+        for server in (cg_ss, cg_ng):
+            close_load(server, 200)()  # warm: pools, caches, lazily loaded code
+
+            def poke(server=server):
+                st, _, _ = http_request(server.host, server.port, "GET", "/v1/credentials",
+                                        {"Authorization": server.auth_headers()[0].split(": ", 1)[1],
+                                         "Connection": "close"})
+            dump, pokes = callgrind_counts(server.server_pid(), cg_dir, close_load(server, cn), poke)
+            ir = parse_callgrind_totals(dump)
+            # Kept with the results: `callgrind_annotate callgrind.ssocred.out` shows where.
+            shutil.copy(dump, os.path.join(ctx["outdir"], f"callgrind.{server.name}.out"))
+            out["instructions"][server.name] = {"total": ir, "connections": cn + pokes,
+                                                "per_connection": ir / (cn + pokes)}
+            log(f"  instructions per connection {server.name}: {out['instructions'][server.name]}")
+        cg_ng.stop()
+        cg_ss.stop()
+    else:
+        log("  valgrind missing: no instruction counts")
     return out
 
 
 def phase_memory(ctx):
     ss, wrk, a = ctx["ssocred"], ctx["wrk"], ctx["args"]
-    out = {"idle": proc_status(ss.pid)}
+    out = {"idle": proc_status(ss.pid), "idle_objects": mapped_objects(ss.pid)}
     log(f"  idle: {out['idle']}")
+    log(f"  idle daemon maps: {out['idle_objects']}")
     for acct, role in hundred_roles():
         st, _, _ = ss.get(f"/v1/accounts/{acct}/roles/{role}/credentials")
         assert st == 200, (acct, role, st)
@@ -583,15 +791,17 @@ def write_report(res, outdir, plot_path):
               "```", "", "Command: `" + res["command"] + "`", ""]
     if "compare" in res:
         lines += ["## Throughput and latency (medians of the rounds; latency in ms)", "",
-                  "| shape | server | req/s | p50 | p90 | p99 | p99.9 | errors | req/s ratio | p99 ratio |",
-                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| shape | server | req/s | p50 | p90 | p99 | p99.9 | errors | CPU µs/req | req/s ratio | p99 ratio | CPU/req ratio |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for mode, s in res["compare"]["summary"].items():
             for name in ("ssocred", "nginx"):
                 x = s[name]
                 p = x["percentiles"]
-                ratio = (f"{s['rps_ratio']:.2f}", f"{s['p99_ratio']:.2f}") if name == "ssocred" else ("", "")
+                ratio = ((f"{s['rps_ratio']:.2f}", f"{s['p99_ratio']:.2f}", f"{s['cpu_ratio']:.2f}")
+                         if name == "ssocred" else ("", "", ""))
                 lines.append(f"| {mode} | {name} | {x['rps']:.0f} | {us(p['50'])} | {us(p['90'])} | "
-                             f"{us(p['99'])} | {us(p['99.9'])} | {x['errors']} | {ratio[0]} | {ratio[1]} |")
+                             f"{us(p['99'])} | {us(p['99.9'])} | {x['errors']} | "
+                             f"{x['cpu_us_per_request']:.1f} | {ratio[0]} | {ratio[1]} | {ratio[2]} |")
         lines += ["", "Per-round req/s: " + json.dumps(
             {k: {n: v[n]["rps_runs"] for n in ("ssocred", "nginx")}
              for k, v in res["compare"]["summary"].items()}), ""]
@@ -628,18 +838,25 @@ def write_report(res, outdir, plot_path):
         for name, r in res["allocs"].items():
             lines.append(f"| {name} | {r['requests']} | {r['allocations']} | {r['per_request']:.4f} |")
         lines.append("")
+    if "closepath" in res or "compare" in res:
+        lines += close_path_report(res)
     if "memory" in res:
         mm = res["memory"]
         def row(label, st):
             return (f"| {label} | {st['VmRSS']} | {st['VmHWM']} | {st.get('RssAnon', '')} | "
-                    f"{st.get('Pss', '')} | {st['Threads']} |")
-        lines += ["## Memory (KiB)", "", "| state | VmRSS | VmHWM | RssAnon | PSS | threads |",
-                  "|---|---:|---:|---:|---:|---:|",
+                    f"{st.get('Pss', '')} | {st.get('Uss', '')} | {st['Threads']} |")
+        lines += ["## Memory (KiB)", "", "USS = Private_Clean + Private_Dirty of "
+                  "/proc/PID/smaps_rollup: what the daemon alone holds.", "",
+                  "| state | VmRSS | VmHWM | RssAnon | PSS | USS | threads |",
+                  "|---|---:|---:|---:|---:|---:|---:|",
                   row("idle (logged in, active role cached)", mm["idle"]),
                   row("100 more roles cached", mm["roles_100"])]
         for s in mm["series"]:
-            lines.append(f"| after {s['requests']:,} requests | {s['rss_kib']} | {s['hwm_kib']} | | | |")
+            lines.append(f"| after {s['requests']:,} requests | {s['rss_kib']} | {s['hwm_kib']} | | | | |")
         lines.append("")
+        if mm.get("idle_objects"):
+            lines += ["Files the idle daemon maps (resident KiB): " + ", ".join(
+                f"{os.path.basename(k)} {v}" for k, v in mm["idle_objects"].items()), ""]
     if "startup" in res:
         s = res["startup"]
         lines += ["## Startup (exec → READY=1)", "",
@@ -652,6 +869,52 @@ def write_report(res, outdir, plot_path):
     with open(os.path.join(outdir, "report.md"), "w") as f:
         f.write("\n".join(lines))
     return "\n".join(lines)
+
+
+def close_path_figures(res):
+    """The `Connection: close` figures of one run, ssocred and nginx: {figure: (ss, ng)}."""
+    f = {}
+    if "compare" in res and "close" in res["compare"]["summary"]:
+        c = res["compare"]["summary"]["close"]
+        f["CPU µs per request"] = (c["ssocred"]["cpu_us_per_request"],
+                                   c["nginx"]["cpu_us_per_request"])
+        f["requests per second"] = (c["ssocred"]["rps"], c["nginx"]["rps"])
+    cp = res.get("closepath", {})
+    sc = cp.get("syscalls", {})
+    if "ssocred" in sc and "nginx" in sc:
+        f["system calls per connection"] = (sc["ssocred"]["per_connection"],
+                                            sc["nginx"]["per_connection"])
+    ins = cp.get("instructions", {})
+    if "ssocred" in ins and "nginx" in ins:
+        f["user-space instructions per connection"] = (ins["ssocred"]["per_connection"],
+                                                       ins["nginx"]["per_connection"])
+    al = res.get("allocs", {}).get("Connection: close, per connection (fixed count)")
+    if al:
+        f["heap allocations per connection"] = (al["per_request"], None)
+    return f
+
+
+def close_path_report(res):
+    f = close_path_figures(res)
+    if not f:
+        return []
+    lines = ["## `Connection: close` path", "",
+             "CPU and throughput: the `close` rows of the table above (wrk, medians of the "
+             "rounds). System calls: `strace -c -f` on the server over a fixed number of "
+             "connections. Instructions: callgrind (user space only) over a fixed number of "
+             "connections. Allocations: the LD_PRELOAD counter (ssocred only).", "",
+             "| figure | ssocred | nginx | ratio |", "|---|---:|---:|---:|"]
+    for name, (a, b) in f.items():
+        ratio = f"{a / b:.2f}" if b else ""
+        fmt = (lambda v: f"{v:.0f}") if a >= 100 else (lambda v: f"{v:.2f}")
+        lines.append(f"| {name} | {fmt(a)} | {fmt(b) if b is not None else ''} | {ratio} |")
+    sc = res.get("closepath", {}).get("syscalls", {})
+    for name in ("ssocred", "nginx"):
+        if name in sc:
+            lines += ["", f"{name} system calls per connection: " + ", ".join(
+                f"{k} {v}" for k, v in sc[name]["by_call"].items() if k != "total")]
+    lines.append("")
+    return lines
 
 
 def plot(res, outdir, plot_path):
@@ -671,16 +934,46 @@ def plot(res, outdir, plot_path):
     for i, (m, n) in enumerate(cols):
         plots.append(f"'{dat}' using {i + 2}:xtic(1) with linespoints {styles[n]} "
                      f"lc rgb '{colors[m]}' title '{n} {m}'")
+    # Second panel: the `Connection: close` figures as ssocred / nginx ratios (1 = parity).
+    close = {k: v for k, v in close_path_figures(res).items() if v[1]}
+    short = {"CPU µs per request": "CPU/req", "requests per second": "req/s",
+             "system calls per connection": "syscalls/conn",
+             "user-space instructions per connection": "instr/conn"}
+    close_dat = os.path.join(outdir, "close.dat")
+    with open(close_dat, "w") as f:
+        for name, (a, b) in close.items():
+            # Throughput is the one figure where more is better: plotted inverted.
+            ratio = b / a if name == "requests per second" else a / b
+            label = "1/(req/s)" if name == "requests per second" else short.get(name, name)
+            f.write(f'"{label}" {ratio:.4f}\n')
+    size = "1500,600" if close else "1000,600"
     script = f"""
-set terminal pngcairo size 1000,600 noenhanced
+set terminal pngcairo size {size} noenhanced
 set output '{plot_path}'
-set title 'GET latency percentiles, ssocred vs nginx (1 worker), wrk, medians of rounds'
+"""
+    if close:
+        script += "set multiplot layout 1,2\n"
+    script += f"""
+set title 'latency percentiles, ssocred vs nginx (1 worker), wrk medians'
 set ylabel 'latency (ms, log scale)'
 set xlabel 'percentile'
 set logscale y
 set grid ytics mytics
 set key outside right
 plot {", ".join(plots)}
+"""
+    if close:
+        script += f"""
+unset logscale y
+unset key
+set title 'Connection: close, ssocred / nginx (below 1: ssocred cheaper)'
+set ylabel 'ratio'
+set xlabel ''
+set style fill solid 0.6
+set boxwidth 0.6
+set yrange [0:*]
+plot '{close_dat}' using 0:2:xtic(1) with boxes lc rgb '#d62728', 1 with lines dt 2 lc rgb 'black'
+unset multiplot
 """
     r = subprocess.run(["gnuplot"], input=script, capture_output=True, text=True)
     if r.returncode != 0:
@@ -698,7 +991,7 @@ plot {", ".join(plots)}
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", default="compare,idle,burst,allocs,memory,startup")
+    ap.add_argument("--only", default="compare,idle,burst,allocs,closepath,memory,startup")
     ap.add_argument("--quick", action="store_true", help="short runs, for trying the script")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
@@ -712,6 +1005,10 @@ def main():
     ap.add_argument("--procs", type=int, default=500)
     ap.add_argument("--burst-rounds", type=int, default=3)
     ap.add_argument("--alloc-duration", type=int, default=5)
+    ap.add_argument("--close-count", type=int, default=5000,
+                    help="connections for the per-connection allocation and syscall counts")
+    ap.add_argument("--callgrind-count", type=int, default=1000,
+                    help="connections for the per-connection instruction count (callgrind)")
     ap.add_argument("--memory-requests", type=int, default=10_000_000)
     ap.add_argument("--memory-chunk", type=int, default=30, help="seconds per wrk chunk")
     ap.add_argument("--memory-max-seconds", type=int, default=900)
@@ -722,6 +1019,7 @@ def main():
     if a.quick:
         a.rounds, a.duration, a.idle_duration, a.burst_rounds = 2, 3, 3, 1
         a.memory_requests, a.memory_chunk, a.starts, a.alloc_duration = 300_000, 5, 3, 2
+        a.close_count, a.callgrind_count = 1000, 300
     a.idle_counts = [int(x) for x in a.idle_counts.split(",")]
     phases = a.only.split(",")
     for name, path in BIN.items():
@@ -733,7 +1031,7 @@ def main():
     os.makedirs(outdir, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="ssocred-bench-")
     res = {"stamp": stamp, "command": " ".join(sys.argv), "args": vars(a), "machine": machine()}
-    ctx = {"args": a, "tmp": tmp, "cleanup": [],
+    ctx = {"args": a, "tmp": tmp, "cleanup": [], "outdir": outdir,
            "wrk": Wrk(a.client_cpu, a.threads, a.connections)}
     try:
         log("starting emulator + ssocredd")
@@ -750,7 +1048,8 @@ def main():
         assert body == ss.container_body, "nginx must serve the daemon's exact bytes"
         res["body_bytes"] = {"container": len(ss.container_body), "imds": len(ss.imds_body)}
         # Memory first: "idle" must mean before any load.
-        order = [p for p in ("memory", "compare", "idle", "burst", "allocs", "startup")
+        order = [p for p in ("memory", "compare", "idle", "burst", "allocs", "closepath",
+                             "startup")
                  if p in phases]
         for phase in order:
             log(f"== {phase}")

@@ -9,6 +9,10 @@
 //          request on all of them at once; total time until the last full response.
 //   procs  --port P --count N                 fork N short-lived client processes at once,
 //          each connecting, fetching once and exiting; total time until the last exits.
+//   close  --port P --count N [--concurrency C]   exactly N `Connection: close` requests, each
+//          on a new connection, C in flight (default 1); each waits for the full response and
+//          the server's close (EOF). A fixed amount of work for per-connection figures: system
+//          calls (strace -c), instructions (callgrind) and allocations of the server.
 //
 // Common: --path PATH (default /v1/credentials), --header "Name: value" (repeatable).
 // Output is one JSON line on stdout. Every wait is bounded (--timeout-ms, default 30000).
@@ -48,12 +52,14 @@ struct Options {
     std::vector<std::string> headers;
     bool slowloris = false;
     int timeout_ms = 30000;
+    int concurrency = 1;
 };
 
 [[noreturn]] void usage() {
     std::fputs(
-        "usage: ssocred-loadtool idle|burst|procs --port P --count N [--path PATH]\n"
-        "       [--header 'Name: value']... [--slowloris] [--host 127.0.0.1] [--timeout-ms MS]\n",
+        "usage: ssocred-loadtool idle|burst|procs|close --port P --count N [--path PATH]\n"
+        "       [--header 'Name: value']... [--slowloris] [--host 127.0.0.1] [--timeout-ms MS]\n"
+        "       [--concurrency C]\n",
         stderr);
     std::exit(2);
 }
@@ -80,6 +86,8 @@ Options parse(int argc, char** argv) {
             o.host = value();
         } else if (a == "--timeout-ms") {
             o.timeout_ms = std::atoi(value().c_str());
+        } else if (a == "--concurrency") {
+            o.concurrency = std::max(1, std::atoi(value().c_str()));
         } else if (a == "--slowloris") {
             o.slowloris = true;
         } else {
@@ -339,6 +347,68 @@ int run_procs(const Options& o) {
     return 0;
 }
 
+// One `Connection: close` exchange in flight: the response is complete once the server
+// has closed (EOF), so the server's whole per-connection work is inside the measurement.
+struct CloseExchange {
+    int fd = -1;
+    ResponseReader reader;
+    Clock::time_point started;
+};
+
+int run_close(const Options& o) {
+    const std::string req = request_text(o);
+    std::map<int, int> statuses;
+    std::vector<double> times;
+    times.reserve(static_cast<std::size_t>(o.count));
+    std::vector<CloseExchange> flight(static_cast<std::size_t>(std::min(o.concurrency, o.count)));
+    std::vector<pollfd> pfds(flight.size());
+    int started = 0;
+    int finished = 0;
+    const auto start_one = [&](CloseExchange& x) {
+        x = CloseExchange{};
+        x.started = Clock::now();
+        ++started;
+        x.fd = connect_to(o);
+        if (x.fd < 0 || !send_all(x.fd, req)) {
+            if (x.fd >= 0) ::close(x.fd);
+            x.fd = -1;
+            ++statuses[-1];
+            ++finished;
+        }
+    };
+    const auto t0 = Clock::now();
+    const auto deadline = t0 + std::chrono::milliseconds(o.timeout_ms);
+    for (auto& x : flight) start_one(x);
+    while (finished < o.count && Clock::now() < deadline) {
+        for (std::size_t i = 0; i < flight.size(); ++i) pfds[i] = {flight[i].fd, POLLIN, 0};
+        if (::poll(pfds.data(), pfds.size(), 100) < 0 && errno != EINTR) break;
+        for (std::size_t i = 0; i < flight.size(); ++i) {
+            CloseExchange& x = flight[i];
+            if (x.fd < 0 || pfds[i].revents == 0) continue;
+            if (x.reader.feed(x.fd)) continue;  // more bytes; EOF or error ends the exchange
+            ::close(x.fd);
+            x.fd = -1;
+            ++finished;
+            ++statuses[x.reader.complete() ? x.reader.status : -3];
+            times.push_back(ms_since(x.started));
+            if (started < o.count) start_one(x);
+        }
+        // Slots whose connect failed are refilled too, until `count` have been started.
+        for (auto& x : flight) {
+            if (x.fd < 0 && started < o.count) start_one(x);
+        }
+    }
+    const double total = ms_since(t0);
+    for (auto& x : flight) {
+        if (x.fd >= 0) {
+            ::close(x.fd);
+            ++statuses[-4];  // timed out
+        }
+    }
+    print_times("close", o, statuses, times, total);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -348,5 +418,10 @@ int main(int argc, char** argv) {
     if (o.mode == "idle") return run_idle(o);
     if (o.mode == "burst") return run_burst(o);
     if (o.mode == "procs") return run_procs(o);
+    if (o.mode == "close") {
+        Options c = o;
+        c.headers.push_back("Connection: close");
+        return run_close(c);
+    }
     usage();
 }

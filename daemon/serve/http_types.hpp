@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "serve/recycling_allocator.hpp"
+
 namespace ssocred::serve {
 
 // Case-insensitive ASCII comparison for header names and scheme words.
@@ -25,7 +27,11 @@ struct Request {
     std::string_view target;  // raw request-target, e.g. "/v1/login/abc?wait=10"
     std::string_view path;    // target without the query, leading "//" collapsed to "/"
     std::string_view query;   // after '?', without it; empty when absent
-    std::vector<std::pair<std::string_view, std::string_view>> headers;  // in arrival order
+    // In arrival order. Recycled blocks: the list of a connection's request allocates
+    // nothing once the daemon is warm (recycling_allocator.hpp).
+    std::vector<std::pair<std::string_view, std::string_view>,
+                RecyclingAllocator<std::pair<std::string_view, std::string_view>>>
+        headers;
     std::string_view body;
     unsigned version = 11;  // 10 or 11
     // Control socket only: the connecting process (SO_PEERCRED), when the kernel said.

@@ -106,7 +106,11 @@ void ImdsHandler::put_token(const Request& request, ReplyFn& done) {
                                  "X-aws-ec2-metadata-token-ttl-seconds must be 1..21600"));
     }
     Reply r = Reply::owned(200, kText, tokens_.issue(Seconds(ttl)));
-    r.extra_headers = std::string(kTtlHeader) + ": " + std::to_string(ttl) + "\r\n";
+    // The TTL echoed back, built in one allocation (this is every IMDS client's first call).
+    char digits[12];
+    const auto printed = std::to_chars(digits, digits + sizeof digits, ttl).ptr;
+    r.extra_headers.reserve(kTtlHeader.size() + 2 + sizeof digits + 2);
+    r.extra_headers.append(kTtlHeader).append(": ").append(digits, printed).append("\r\n");
     done(std::move(r));
 }
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -17,6 +18,7 @@
 
 #include "serve/json_error.hpp"
 #include "serve/peer_identity.hpp"
+#include "serve/recycling_allocator.hpp"
 #include "serve/session.hpp"
 
 namespace ssocred::serve {
@@ -65,6 +67,12 @@ class AcceptLoop final : public Listener,
             error_code ec;
             const auto bound = acceptor_.local_endpoint(ec);
             if (!ec && !bound.address().is_unspecified()) bound_ = bound;
+            // Replies go out in one write and must not wait for Nagle. Set once here: an
+            // accepted socket inherits TCP_NODELAY from its listener (Linux copies the
+            // listener's TCP state into the child socket, the BSDs and macOS copy
+            // TF_NODELAY), instead of one setsockopt per connection.
+            // Test: ListenerNoDelayIsInheritedByAcceptedSockets.
+            acceptor_.set_option(tcp::no_delay(true), ec);
         }
     }
 
@@ -100,11 +108,15 @@ class AcceptLoop final : public Listener,
         auto handler = [self = this->shared_from_this()](error_code ec, Socket socket) {
             self->on_accept(ec, std::move(socket));
         };
+        // The accept operation (it holds the new socket) in a recycled block: asio's own
+        // per-thread cache keeps only two blocks, which the connection's other operations
+        // take, so without this every accept was one malloc.
+        auto bound = asio::bind_allocator(RecyclingAllocator<char>{}, std::move(handler));
         if constexpr (std::is_same_v<Protocol, tcp>) {
-            // The peer's address comes with accept4 itself: no getpeername per connection.
-            acceptor_.async_accept(peer_, std::move(handler));
+            // The peer's address comes with the accept call itself: no getpeername.
+            acceptor_.async_accept(peer_, std::move(bound));
         } else {
-            acceptor_.async_accept(std::move(handler));
+            acceptor_.async_accept(std::move(bound));
         }
     }
 
@@ -141,7 +153,7 @@ class AcceptLoop final : public Listener,
         if constexpr (std::is_same_v<Protocol, tcp>) {
             const std::size_t live = ctx_->tcp_connections;
             if (live >= limits.max_connections) return refuse_busy(socket);
-            error_code e1, e2;
+            error_code e2;
             peer.transport = Transport::Tcp;
             peer.remote = peer_;
             peer.local = bound_ ? *bound_ : socket.local_endpoint(e2);
@@ -159,7 +171,6 @@ class AcceptLoop final : public Listener,
                 if (!peer.tcp_uid || *peer.tcp_uid != static_cast<long long>(ctx_->uid))
                     return refuse_busy(socket);
             }
-            socket.set_option(tcp::no_delay(true), e1);
         } else {
             if (ctx_->control_connections >= limits.max_control_connections)
                 return refuse_busy(socket);

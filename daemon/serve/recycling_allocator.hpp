@@ -3,11 +3,18 @@
 //
 // Beast's basic_fields allocates one block per header field and one for the request line,
 // and frees them all when the parser is reset: the same few small sizes, again and again,
-// on one thread. Freed blocks go to a per-thread free list for their size class (64, 128,
-// 256, 512, 1024 bytes) and the next request takes them back; larger blocks and blocks
-// beyond each list's cap go to operator new/delete as usual. Memory retained is therefore
-// bounded (kMaxFree blocks per class per thread, at most ~250 KiB), and an idle daemon
-// keeps only what its busiest moment left in the lists.
+// on one thread. The same goes for a connection's own blocks (the session object, its read
+// buffer, its response head, the request's header list: session.cpp). Freed blocks go to a
+// per-thread free list for their size class (64, 128, 256, 512, 1024 bytes) and the next
+// request takes them back; larger blocks and blocks beyond each list's cap go to operator
+// new/delete as usual. Memory retained is therefore bounded (kMaxFree blocks per class per
+// thread, at most ~93 KiB), and an idle daemon keeps only what its busiest moment left in
+// the lists.
+//
+// A block is zeroed when it goes back to a free list, as heap_wipe.cpp zeroes every block
+// the daemon frees: request bytes (an Authorization header, an IMDS token) do not outlive
+// their request in a list either. A plain memset, kept by the compiler barrier after it:
+// the blocks are small and this is the hot path.
 //
 // Stateless (any two instances compare equal), so Beast's containers move freely between
 // instances. A block freed on another thread than the one that allocated it is fine: it is
@@ -16,6 +23,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstring>
 #include <new>
 
 namespace ssocred::serve {
@@ -71,13 +79,20 @@ inline void* allocate(std::size_t n) {
     return ::operator new(kMinBlock << c);
 }
 
+// Zeroes `n` bytes in a way the optimiser may not drop (the block is about to be unused).
+inline void wipe(void* p, std::size_t n) noexcept {
+    std::memset(p, 0, n);
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+}
+
 inline void deallocate(void* p, std::size_t n) noexcept {
     const std::size_t c = size_class(n);
     FreeLists& l = lists();
     if (c == kClasses || l.count[c] >= kMaxFree) {
-        ::operator delete(p);
+        ::operator delete(p);  // the daemon's operator delete zeroes it (heap_wipe.cpp)
         return;
     }
+    wipe(p, n);
     auto* b = static_cast<FreeBlock*>(p);
     b->next = l.head[c];
     l.head[c] = b;

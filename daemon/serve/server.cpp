@@ -106,6 +106,7 @@ void Server::stop(std::function<void()> on_drained) {
     auto& ctx = *impl_->ctx;
     ctx.draining = true;
     ctx.on_drained = std::move(on_drained);
+    ctx.deadlines.drain();  // the lazy deadline timer must not keep the loop alive
     for (auto& l : impl_->listeners) l->stop();
     impl_->listeners.clear();
     // drain() may close a connection, which erases it from the set: iterate a copy.

@@ -11,14 +11,20 @@
 
 #include "serve/cidr.hpp"
 #include "serve/container_handler.hpp"
+#include "serve/deadlines.hpp"
 #include "serve/imds_handler.hpp"
 #include "serve/imds_tokens.hpp"
 #include "serve/metrics.hpp"
 #include "serve/peer.hpp"
+#include "serve/recycling_allocator.hpp"
 #include "serve/router.hpp"
 #include "serve/server_options.hpp"
 
 namespace ssocred::serve {
+
+// How long a connection closing after an error reply keeps reading (and discarding) what
+// the client still sends, so that the reply is not destroyed by a reset.
+inline constexpr std::chrono::milliseconds kLingerTimeout{1000};
 
 // A live connection, as the Server sees it: enough to drain it.
 class Connection {
@@ -41,8 +47,9 @@ struct ServerContext {
           imds_tokens(clock, options.limits.max_imds_tokens),
           container(source, tokens),
           imds(source, imds_tokens, options.imds_v1, clock),
-          router(io_.get_executor(), container, imds, control, uid_,
-                 options.imds_require_same_uid) {}
+          router(io_.get_executor(), container, imds, control, uid_, options.imds_require_same_uid),
+          deadlines(io_, {options.limits.header_timeout, options.limits.write_timeout,
+                          options.limits.idle_timeout, kLingerTimeout}) {}
 
     boost::asio::io_context& io;
     ServerLimits limits;
@@ -53,8 +60,13 @@ struct ServerContext {
     ContainerHandler container;
     ImdsHandler imds;
     Router router;
+    Deadlines deadlines;  // every session's deadline, on one timer
     bool draining = false;
-    std::unordered_set<Connection*> connections;  // each session registers for its lifetime
+    // Each session registers for its lifetime; the nodes are recycled blocks, so that
+    // registering a connection allocates nothing once the daemon is warm.
+    std::unordered_set<Connection*, std::hash<Connection*>, std::equal_to<Connection*>,
+                       RecyclingAllocator<Connection*>>
+        connections;
     // Live sessions by transport (the budgets of ServerLimits), kept with `connections`.
     std::size_t tcp_connections = 0;
     std::size_t control_connections = 0;

@@ -7,22 +7,25 @@
 //   holds no parser and at most a small buffer, and has one timer armed at the idle
 //   deadline: 10,000 idle connections cost memory for their sockets and nothing else.
 // - From the first byte of a request to its end, the header timeout applies (slowloris).
-// - The deadline is lazy: one timer per connection, re-armed only when a deadline moves
-//   earlier than the armed expiry. On the keep-alive hot path every new deadline is later
-//   than the armed one, so a request costs no timer operation (re-arming the earliest timer
-//   is a timerfd_settime system call, and a cancelled wait is one more handler to run); the
-//   timer fires about once per header timeout, finds the deadline moved, and re-arms.
+// - Deadlines cost no timer operation: every connection's deadline is a node in the
+//   server's Deadlines (deadlines.hpp), FIFO lanes under one lazy timer. Setting, moving or
+//   clearing a deadline is a few pointer operations, so neither a keep-alive request nor a
+//   whole `Connection: close` connection arms, cancels or runs a timer of its own.
 // - Errors the client caused get a JSON reply and a lingering close (half-close, drain for
 //   a moment), so the reply is not lost to a TCP reset. A close the client asked for
 //   (Connection: close, HTTP/1.0) with nothing more received closes at once, as nginx does:
 //   there is nothing unread that could turn the close into a reset.
+// - A connection costs no heap allocation once the daemon is warm (Connection: close
+//   clients pay for a whole connection per request): the session object, its read buffer,
+//   its response head and the request's header list all come from the per-thread free lists
+//   of recycling_allocator.hpp, as the parser's header fields do.
 #include "serve/session.hpp"
 
 #include <array>
 #include <charconv>
 #include <optional>
 
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
@@ -42,13 +45,28 @@ using boost::system::error_code;
 namespace {
 
 constexpr std::size_t kKeepBufferCapacity = 4096;
+// The first read of a new connection: a typical request (150-300 bytes) in one recv; a
+// recycled size class. Larger requests are read on by the parser as usual.
+constexpr std::size_t kFirstRead = 1024;
+// Room for a response head without growing: status line, the fixed headers and a few more.
+constexpr std::size_t kHeadCapacity = 256;
 constexpr std::size_t kLingerBytes = 64 * 1024;
-constexpr std::chrono::milliseconds kLinger{1000};
 
-void append_number(std::string& out, std::size_t v) {
+using Buffer = boost::beast::basic_flat_buffer<RecyclingAllocator<char>>;
+using Head = std::basic_string<char, std::char_traits<char>, RecyclingAllocator<char>>;
+
+void append_number(Head& out, std::size_t v) {
     char buf[24];
     const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
     out.append(buf, end);
+}
+
+// A completion whose asynchronous operation is allocated from the recycling free lists:
+// asio's own per-thread cache holds two blocks, too few for a loop with many connections
+// in flight, so without this operations fell back to malloc under load.
+template <class Handler>
+auto recycled(Handler h) {
+    return asio::bind_allocator(RecyclingAllocator<char>{}, std::move(h));
 }
 
 bool is_http_parse_error(const error_code& ec) {
@@ -56,14 +74,18 @@ bool is_http_parse_error(const error_code& ec) {
 }
 
 template <class Socket>
-class Session final : public Connection, public std::enable_shared_from_this<Session<Socket>> {
+class Session final : public Connection,
+                      public Deadlines::Owner,
+                      public std::enable_shared_from_this<Session<Socket>> {
   public:
     Session(std::shared_ptr<ServerContext> ctx, Socket socket, PeerInfo peer)
         : ctx_(std::move(ctx)),
           socket_(std::move(socket)),
           peer_(std::move(peer)),
-          timer_(socket_.get_executor()),
-          buffer_(ctx_->limits.max_header_bytes + body_limit() + 16 * 1024) {}
+          buffer_(ctx_->limits.max_header_bytes + body_limit() + 16 * 1024) {
+        head_.reserve(kHeadCapacity);
+        request_.headers.reserve(kTypicalHeaders);
+    }
 
     ~Session() override {
         if (ctx_->connections.erase(this) != 0) --ctx_->open_count(peer_.transport);
@@ -72,12 +94,20 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
     void start() {
         if (ctx_->connections.insert(this).second) ++ctx_->open_count(peer_.transport);
-        // A client usually sends its request right behind the handshake: when its bytes are
-        // already here, parse now (header timeout from now, as after a readiness wait)
-        // instead of going once round the event loop to be told so.
+        // A client usually sends its request right behind the handshake: try to read it now
+        // (one recv; the socket goes non-blocking here, as the first asynchronous operation
+        // would make it anyway). Bytes received: parse at once, with the header timeout from
+        // now, as after a readiness wait. Nothing yet: wait as an idle connection does.
+        if (ctx_->draining) return close();
         error_code ec;
-        if (!ctx_->draining && socket_.available(ec) > 0 && !ec) return on_readable({});
-        read_next();
+        socket_.non_blocking(true, ec);
+        if (ec) return close();
+        const std::size_t n = socket_.read_some(buffer_.prepare(kFirstRead), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) return read_next();
+        if (ec) return close();  // EOF before a request, or a socket error
+        buffer_.commit(n);
+        first_read_ = n;
+        on_readable({});
     }
 
     void drain() override {
@@ -86,36 +116,23 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   private:
     enum class State { Idle, Reading, Busy, Writing, Lingering, Closed };
+    static constexpr std::size_t kTypicalHeaders = 8;
 
     std::size_t body_limit() const {
         return peer_.transport == Transport::Control ? ctx_->limits.max_control_body
                                                      : ctx_->limits.max_http_body;
     }
 
-    using TimePoint = asio::steady_timer::clock_type::time_point;
+    // The current operation must finish within its lane's length (header, write, idle or
+    // linger timeout) from now, else the connection closes.
+    void arm(Deadlines::Lane lane) { ctx_->deadlines.set(deadline_, lane); }
 
-    // The current operation must finish within `d`, else the connection closes.
-    void arm(std::chrono::milliseconds d) {
-        deadline_ = asio::steady_timer::clock_type::now() + d;
-        if (!timer_armed_ || deadline_ < timer_.expiry()) arm_timer(deadline_);
-    }
+    // No deadline (waiting for the credential engine, or done).
+    void disarm() { ctx_->deadlines.clear(deadline_); }
 
-    // No deadline (waiting for the credential engine, or done): the armed timer, if any,
-    // fires once more, finds none and stops.
-    void disarm() { deadline_ = TimePoint::max(); }
-
-    void arm_timer(TimePoint at) {
-        timer_armed_ = true;
-        timer_.expires_at(at);  // a pending wait completes with operation_aborted
-        timer_.async_wait([self = this->shared_from_this()](error_code ec) { self->on_timer(ec); });
-    }
-
-    void on_timer(error_code ec) {
-        if (ec == asio::error::operation_aborted) return;  // re-armed (or closed) meanwhile
-        timer_armed_ = false;
-        if (state_ == State::Closed || deadline_ == TimePoint::max()) return;
-        if (asio::steady_timer::clock_type::now() >= deadline_) return close();  // aborts the op
-        arm_timer(deadline_);
+    void deadline_passed() override {
+        // The pending operation holds the session; closing aborts it (its handler runs later).
+        if (state_ != State::Closed) close();
     }
 
     void read_next() {
@@ -125,10 +142,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         if (buffer_.size() == 0) {
             if (buffer_.capacity() > kKeepBufferCapacity) buffer_.shrink_to_fit();
             state_ = State::Idle;
-            arm(ctx_->limits.idle_timeout);
-            socket_.async_wait(Socket::wait_read, [self = this->shared_from_this()](error_code ec) {
-                self->on_readable(ec);
-            });
+            arm(Deadlines::Lane::Idle);
+            socket_.async_wait(Socket::wait_read,
+                               recycled([self = this->shared_from_this()](error_code ec) {
+                                   self->on_readable(ec);
+                               }));
         } else {
             on_readable({});  // pipelined bytes already buffered
         }
@@ -138,18 +156,24 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         if (state_ == State::Closed) return;
         if (ec) return close();
         state_ = State::Reading;
-        arm(ctx_->limits.header_timeout);
+        arm(Deadlines::Lane::Header);
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(ctx_->limits.max_header_bytes));
         parser_->body_limit(body_limit());
         http::async_read(
             socket_, buffer_, *parser_,
-            [self = this->shared_from_this()](error_code e, std::size_t) { self->on_read(e); });
+            recycled([self = this->shared_from_this()](error_code e, std::size_t parsed) {
+                self->on_read(e, parsed);
+            }));
     }
 
-    void on_read(error_code ec) {
+    void on_read(error_code ec, std::size_t parsed) {
         if (state_ == State::Closed) return;
         disarm();
+        // The whole first request came in the first read, and that read did not fill its
+        // buffer: the socket had nothing more at that moment (see on_write).
+        drained_ = first_read_ != 0 && first_read_ < kFirstRead && parsed == first_read_;
+        first_read_ = 0;
         if (ec) {
             if (ec == http::error::header_limit) {
                 return fail(431, "request_header_fields_too_large",
@@ -228,12 +252,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         head_ += "\r\n";
 
         state_ = State::Writing;
-        arm(ctx_->limits.write_timeout);
+        arm(Deadlines::Lane::Write);
         const std::array<asio::const_buffer, 2> buffers{
             asio::buffer(head_), head_only_ ? asio::const_buffer{} : asio::buffer(body)};
-        asio::async_write(
-            socket_, buffers,
-            [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); });
+        asio::async_write(socket_, buffers,
+                          recycled([self = this->shared_from_this()](error_code ec, std::size_t) {
+                              self->on_write(ec);
+                          }));
     }
 
     void on_write(error_code ec) {
@@ -244,9 +269,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         if (ec) return close();
         if (close_after_) {
             // Linger only when something unread could make close() send a reset: an error
-            // reply (the client may still be sending), or bytes already received.
+            // reply (the client may still be sending), or bytes already received. When the
+            // request was all of a first read that left the socket empty, nothing else was
+            // received then; asking the kernel again (FIONREAD) is skipped, as nginx does:
+            // a client that said "close" sends nothing more (RFC 9112 §9.6).
             error_code aec;
-            const bool unread = buffer_.size() != 0 || socket_.available(aec) != 0 || aec;
+            const bool unread =
+                buffer_.size() != 0 || (!drained_ && (socket_.available(aec) != 0 || aec));
             if (server_closes || unread) return linger();
             return close();
         }
@@ -260,7 +289,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         parser_.reset();
         error_code ignored;
         socket_.shutdown(Socket::shutdown_send, ignored);
-        arm(kLinger);
+        arm(Deadlines::Lane::Linger);
         discard();
     }
 
@@ -279,7 +308,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         if (state_ == State::Closed) return;
         state_ = State::Closed;
         error_code ignored;
-        timer_.cancel();
+        disarm();
         // close() alone sends the FIN: the session is the only holder of the descriptor
         // (SOCK_CLOEXEC, never duplicated), so a shutdown first would be one more syscall.
         socket_.close(ignored);
@@ -288,36 +317,45 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     std::shared_ptr<ServerContext> ctx_;
     Socket socket_;
     PeerInfo peer_;  // before buffer_: its size depends on the transport
-    asio::steady_timer timer_;
-    boost::beast::flat_buffer buffer_;
+    Buffer buffer_;
     // Header fields in recycled blocks: a warm connection plane parses without malloc.
     std::optional<http::request_parser<http::string_body, RecyclingAllocator<char>>> parser_;
     Request request_;
     Reply reply_;
-    std::string head_;
+    Head head_;
     State state_ = State::Idle;
     EndpointKind kind_ = EndpointKind::Other;
     bool keep_alive_ = true;
     bool head_only_ = false;
     bool close_after_ = false;
     std::size_t lingered_ = 0;
-    TimePoint deadline_ = TimePoint::max();
-    bool timer_armed_ = false;
+    std::size_t first_read_ = 0;        // bytes of a new connection's first read, until parsed
+    bool drained_ = false;              // the current request left the socket empty (on_read)
+    Deadlines::Entry deadline_{*this};  // after ctx_, which keeps the Deadlines alive
 };
+
+}  // namespace
+
+namespace {
+
+// The session and its shared_ptr control block in one recycled block.
+template <class Socket>
+void make_and_start(const std::shared_ptr<ServerContext>& ctx, Socket socket, PeerInfo peer) {
+    using S = Session<Socket>;
+    std::allocate_shared<S>(RecyclingAllocator<S>{}, ctx, std::move(socket), std::move(peer))
+        ->start();
+}
 
 }  // namespace
 
 void start_session(const std::shared_ptr<ServerContext>& ctx, asio::ip::tcp::socket socket,
                    PeerInfo peer) {
-    std::make_shared<Session<asio::ip::tcp::socket>>(ctx, std::move(socket), std::move(peer))
-        ->start();
+    make_and_start(ctx, std::move(socket), std::move(peer));
 }
 
 void start_session(const std::shared_ptr<ServerContext>& ctx,
                    asio::local::stream_protocol::socket socket, PeerInfo peer) {
-    std::make_shared<Session<asio::local::stream_protocol::socket>>(ctx, std::move(socket),
-                                                                    std::move(peer))
-        ->start();
+    make_and_start(ctx, std::move(socket), std::move(peer));
 }
 
 }  // namespace ssocred::serve
