@@ -5,10 +5,11 @@
 #   bench/cli_latency.sh [--runs 40] [--json FILE]
 #
 # Starts the emulator and a logged-in daemon with an active role (as bench/bench.py does),
-# then runs `/bin/true`, `ssocred credential-process --profile bench` and `ssocred env`
-# --runs times each, interleaved (one of each per round, the order rotating), and prints the
-# median wall time of each, its difference to /bin/true, and how many control-socket
-# requests one run of each makes (from the daemon's /metrics). Binaries come from
+# then runs `/bin/true`, `ssocred credential-process --profile bench`, `ssocred env` and
+# `ssocred env --imds` (no token minted) --runs times each, interleaved (one of each per
+# round, the order rotating), and prints the median wall time of each, its difference to
+# /bin/true, and how many control-socket requests one run of each makes (from the daemon's
+# /metrics). Binaries come from
 # $SSOCRED_BENCH_BUILD (default build/bench; bench/run.sh builds them there); nothing is
 # built here. It reports; it never fails on the numbers.
 set -euo pipefail
@@ -95,6 +96,9 @@ def main():
             "/bin/true": ["/bin/true"],
             "credential-process": [BIN["ssocred"], "credential-process", "--profile", "bench"],
             "env": [BIN["ssocred"], "env"],
+            # No token minted (the main token is exported): what env costs without the
+            # daemon writing its token registry, which it syncs to disk on every mint.
+            "env --imds": [BIN["ssocred"], "env", "--imds"],
         }
         # Each command works (and warms the daemon's cache), and makes how many requests?
         requests = {}

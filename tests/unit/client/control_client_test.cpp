@@ -163,7 +163,7 @@ TEST(ControlClient, ReadsChunkedBodiesAndBodiesEndedByClosing) {
     {
         ScriptedServer server;
         server.serve(
-            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n5;x=y\r\n\":1}\r\n"
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n4;x=y\r\n\":1}\r\n"
             "0\r\n\r\n");
         auto r = ControlClient(server.socket()).send("GET", "/v1/status", std::nullopt);
         ASSERT_TRUE(r) << r.error().message;
@@ -204,7 +204,7 @@ TEST(ControlClient, AnErrorStatusCarriesTheDaemonsCodeAndSession) {
 }
 
 TEST(ControlClient, RefusesMalformedResponses) {
-    for (const std::string reply :
+    for (const std::string& reply :
          {std::string("garbage\r\n\r\n"), std::string("HTTP/1.1 2x0 OK\r\n\r\n"),
           std::string("HTTP/1.1 200 OK\r\nContent-Length: nine\r\n\r\n"),
           std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
