@@ -26,4 +26,17 @@ ulimit -Hn 65536 2>/dev/null || true
 ulimit -n "$(ulimit -Hn)"
 
 export SSOCRED_BENCH_BUILD=$build PYTHONDONTWRITEBYTECODE=1
+
+# ---- CLI latency (bench/cli_latency.sh; docs/performance.md "CLI latency") ----------------
+# Its own emulator and daemon, stopped before bench.py starts its servers. Its table is
+# printed first and kept as bench/results/cli-latency-<stamp>.{md,json}; SSOCRED_BENCH_CLI=0
+# skips it.
+if [ "${SSOCRED_BENCH_CLI:-1}" != 0 ]; then
+    cli_stamp=$(date +%Y%m%d-%H%M%S)
+    mkdir -p "$here/results"
+    "$here/cli_latency.sh" --json "$here/results/cli-latency-$cli_stamp.json" |
+        tee "$here/results/cli-latency-$cli_stamp.md" || echo "bench: cli_latency.sh failed" >&2
+fi
+# ---- end CLI latency ---------------------------------------------------------------------
+
 exec python3 "$here/bench.py" "$@"

@@ -30,8 +30,8 @@
 #include "ssocred/paths.hpp"
 #include "ssocred/private_dir.hpp"
 
-#include "fd.hpp"
 #include "process.hpp"
+#include "store/unique_fd.hpp"
 
 extern char** environ;
 

@@ -25,9 +25,17 @@ int cmd_credential_process(Context& ctx, const Args& args) {
             creds = ctx.client().get("/v1/credentials");
         return creds;
     };
-    // Signs in on the terminal when there is one (or with --auto-login), never on stdout.
-    auto creds =
-        with_signin(ctx, credential_process_signin_policy(ctx, args, process_env()), fetch);
+    auto creds = fetch();
+    if (!creds && needs_signin(creds.error())) {
+        // Signs in on the terminal when there is one (or with --auto-login), never on
+        // stdout. The policy is made only now: it opens /dev/tty, which the everyday call
+        // (one request, on every AWS CLI command) has no use for.
+        const SigninPolicy policy = credential_process_signin_policy(ctx, args, process_env());
+        if (auto signed_in = sign_in_for(ctx, policy, creds.error()); !signed_in)
+            creds = std::move(signed_in).error();
+        else
+            creds = fetch();
+    }
     if (!creds) return report(ctx, explain_profile_choice(choice, creds.error()));
 
     auto key = opt_str(*creds, "AccessKeyId");

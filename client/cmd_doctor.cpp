@@ -1,14 +1,15 @@
 // `ssocred doctor`: checks that usually explain "my SDK gets no credentials", each with a
 // one-line fix. Exit 1 when any check fails (warnings do not fail).
-#include <arpa/inet.h>
+#include <chrono>
 #include <cstdlib>
-#include <cstring>
-#include <fcntl.h>
-#include <netinet/in.h>
+#include <optional>
 #include <ostream>
-#include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "ssocred/paths.hpp"
 
@@ -16,7 +17,6 @@
 #include "aws_config_scan.hpp"
 #include "commands.hpp"
 #include "context.hpp"
-#include "fd.hpp"
 #include "json_util.hpp"
 #include "listener_owner.hpp"
 
@@ -51,33 +51,28 @@ bool env_set(const char* name) {
 
 // TCP connect with a short timeout: is the daemon's HTTP listener reachable from here?
 Status tcp_connect(const std::string& address, int port) {
-    sockaddr_storage ss{};
-    socklen_t len = 0;
-    int family = AF_INET;
-    if (auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
-        inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons(static_cast<uint16_t>(port));
-        len = sizeof(sockaddr_in);
-    } else if (auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
-               inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr) == 1) {
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons(static_cast<uint16_t>(port));
-        len = sizeof(sockaddr_in6);
-        family = AF_INET6;
-    } else {
-        return Error::make(ErrorCode::Invalid, "not an IP address: " + address);
-    }
-    UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    if (!fd) return Error::make(ErrorCode::Io, std::strerror(errno));
-    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) == 0) return ok();
-    if (errno != EINPROGRESS) return Error::make(ErrorCode::Network, std::strerror(errno));
-    pollfd p{fd.get(), POLLOUT, 0};
-    if (::poll(&p, 1, 2000) <= 0) return Error::make(ErrorCode::Timeout, "timed out");
-    int err = 0;
-    socklen_t el = sizeof err;
-    ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &el);
-    if (err != 0) return Error::make(ErrorCode::Network, std::strerror(err));
+    namespace asio = boost::asio;
+    boost::system::error_code ec;
+    const auto ip = asio::ip::make_address(address, ec);
+    if (ec) return Error::make(ErrorCode::Invalid, "not an IP address: " + address);
+    asio::io_context io{1};
+    asio::ip::tcp::socket socket(io);
+    asio::steady_timer timer(io, std::chrono::seconds(2));
+    std::optional<boost::system::error_code> result;
+    socket.async_connect({ip, static_cast<unsigned short>(port)},
+                         [&](const boost::system::error_code& e) {
+                             if (!result) result = e;
+                             timer.cancel();
+                         });
+    timer.async_wait([&](const boost::system::error_code& e) {
+        if (e || result) return;
+        result = asio::error::timed_out;
+        boost::system::error_code ignored;
+        socket.close(ignored);
+    });
+    io.run();
+    if (*result == asio::error::timed_out) return Error::make(ErrorCode::Timeout, "timed out");
+    if (*result) return Error::make(ErrorCode::Network, result->message());
     return ok();
 }
 
@@ -106,8 +101,11 @@ void check_config(std::vector<Check>& checks) {
     const auto path = paths::aws_config_file();
     auto sections = scan_config_file(path);
     if (!sections) {
+        // A file that does not parse is what ssocredd rejects too: the message names the line.
+        const bool missing = sections.error().code == ErrorCode::NotFound;
         checks.push_back({"aws config", Level::Fail, sections.error().message,
-                          "create it with `aws configure sso` or set AWS_CONFIG_FILE"});
+                          missing ? "create it with `aws configure sso` or set AWS_CONFIG_FILE"
+                                  : "fix that line; ssocredd reads the file the same way"});
         return;
     }
     const auto n_sessions = sections->sso_sessions.size();

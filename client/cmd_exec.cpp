@@ -17,10 +17,10 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "env_source.hpp"
-#include "fd.hpp"
 #include "process.hpp"
 #include "profile_choice.hpp"
 #include "signin.hpp"
+#include "store/unique_fd.hpp"
 
 namespace ssocred::cli {
 namespace {

@@ -59,9 +59,10 @@ int run_sync(Context& ctx, const Args& args) {
 
     // The daemon may read another file (its own AWS_CONFIG_FILE): generated profiles must
     // name a session this file defines.
-    const auto sections = scan_config_text(file->text);
-    if (std::find(sections.sso_sessions.begin(), sections.sso_sessions.end(),
-                  options.sso_session) == sections.sso_sessions.end()) {
+    const auto sections = scan_config_text(file->text, file->path.string());
+    if (!sections) return report(ctx, sections.error());
+    if (std::find(sections->sso_sessions.begin(), sections->sso_sessions.end(),
+                  options.sso_session) == sections->sso_sessions.end()) {
         return report(
             ctx, Error::make(ErrorCode::NotFound,
                              file->path.string() + " has no [sso-session " + options.sso_session +

@@ -1,28 +1,23 @@
 #include "control_client.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <iostream>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "ssocred/peer_identity.hpp"
 #include "ssocred/private_dir.hpp"
-#include "ssocred/version.hpp"
 
 #include "autostart.hpp"
-#include "fd.hpp"
-#include "http_parse.hpp"
+#include "store/errno_text.hpp"
 
 namespace ssocred::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-constexpr std::size_t kMaxResponse = 16 * 1024 * 1024;
 
 Error io_error(std::string message) {
     return Error::make(ErrorCode::Io, std::move(message));
@@ -45,24 +40,26 @@ Status verify_directory(const std::filesystem::path& socket) {
                                                  socket.string() + ": " + st.error().message);
 }
 
-Status verify_server(int fd, const std::filesystem::path& socket) {
+Status verify_server(int fd, const std::filesystem::path& socket, uid_t expected_uid) {
     auto uid = unix_peer_uid(fd);
     if (!uid) {
         return Error::make(ErrorCode::Forbidden,
                            "refusing to use the control socket " + socket.string() +
                                ": cannot tell who serves it (" + uid.error().message + ")");
     }
-    if (*uid != ::getuid()) {
+    if (*uid != expected_uid) {
         return Error::make(ErrorCode::Forbidden,
                            "refusing to use the control socket " + socket.string() +
                                ": it is served by " + describe_uid(*uid) + ", not by you (" +
-                               describe_uid(::getuid()) +
+                               describe_uid(expected_uid) +
                                "); another user may be impersonating ssocredd");
     }
     return ok();
 }
 
-Expected<UniqueFd> connect_unix(const std::filesystem::path& path) {
+}  // namespace
+
+Expected<UniqueFd> connect_control_socket(const std::filesystem::path& path, uid_t expected_uid) {
     if (auto st = verify_directory(path); !st) return st.error();
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
@@ -72,7 +69,10 @@ Expected<UniqueFd> connect_unix(const std::filesystem::path& path) {
     std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
 
     UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!fd) return io_error(std::string("cannot create a socket: ") + std::strerror(errno));
+    if (!fd) {
+        const int e = errno;
+        return io_error("cannot create a socket: " + errno_text(e));
+    }
     int rc;
     do {
         rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr));
@@ -83,13 +83,13 @@ Expected<UniqueFd> connect_unix(const std::filesystem::path& path) {
         if (e == EACCES || e == EPERM)
             return io_error("cannot connect to ssocredd at " + p +
                             ": permission denied (is it another user's daemon?)");
-        return io_error("cannot connect to ssocredd at " + p + ": " + std::strerror(e));
+        return io_error("cannot connect to ssocredd at " + p + ": " + errno_text(e));
     }
-    if (auto st = verify_server(fd.get(), path); !st) return st.error();
-    // Non-blocking from here on so that every wait goes through poll() with a deadline.
-    ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) | O_NONBLOCK);
+    if (auto st = verify_server(fd.get(), path, expected_uid); !st) return st.error();
     return fd;
 }
+
+namespace {
 
 // Nothing listens: start the daemon (once per process) and connect again. A failed start
 // still means "the daemon is not running" (exit 3), now with the reason.
@@ -106,46 +106,7 @@ Expected<UniqueFd> connect_or_start(const std::filesystem::path& socket, bool an
     if (announce && started->by_us)
         std::cerr << "ssocred: started ssocredd (pid " << started->pid << ", log "
                   << started->log_file.string() << ")\n";
-    return connect_unix(socket);
-}
-
-// Waits until `fd` is ready for `events`, the deadline passes, or cancel_fd fires.
-// Calls on_tick about once a second meanwhile.
-Status wait_ready(int fd, short events, Clock::time_point deadline, const RequestOptions& o) {
-    for (;;) {
-        auto now = Clock::now();
-        if (now >= deadline)
-            return Error::make(ErrorCode::Timeout, "ssocredd did not answer in time");
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-        int timeout = static_cast<int>(std::min<long long>(left.count(), 1000));
-        pollfd fds[2] = {{fd, events, 0}, {o.cancel_fd, POLLIN, 0}};
-        int rc = ::poll(fds, o.cancel_fd >= 0 ? 2 : 1, timeout);
-        if (rc < 0 && errno != EINTR)
-            return io_error(std::string("poll failed: ") + std::strerror(errno));
-        if (o.cancel_fd >= 0 && rc > 0 && (fds[1].revents & POLLIN) != 0)
-            return Error::make(ErrorCode::Cancelled, "cancelled");
-        if (rc > 0 && fds[0].revents != 0) return ok();
-        if (o.on_tick) o.on_tick();
-    }
-}
-
-std::string build_request(std::string_view method, std::string_view target,
-                          const std::optional<json>& body) {
-    std::string req;
-    req.append(method).append(" ").append(target).append(" HTTP/1.1\r\n");
-    req += "Host: localhost\r\n";
-    req += std::string("User-Agent: ssocred/") + kVersion + "\r\n";
-    req += "Accept: application/json\r\nConnection: close\r\n";
-    std::string payload;
-    if (body) {
-        payload = body->dump();
-        req += "Content-Type: application/json\r\n";
-    }
-    if (body || method == "POST" || method == "PUT")
-        req += "Content-Length: " + std::to_string(payload.size()) + "\r\n";
-    req += "\r\n";
-    req += payload;
-    return req;
+    return connect_control_socket(socket, ::getuid());
 }
 
 const char* fallback_message(int status, std::string_view code) {
@@ -216,51 +177,13 @@ Expected<HttpResponse> ControlClient::send(std::string_view method, std::string_
                                            const std::optional<json>& body,
                                            const RequestOptions& options) const {
     const auto deadline = Clock::now() + options.timeout;
-    auto fd = connect_unix(socket_);
+    auto fd = connect_control_socket(socket_, ::getuid());
     if (!fd && autostart_ && fd.error().upstream_type == kDaemonNotRunning)
         fd = connect_or_start(socket_, announce_);
     if (!fd) return std::move(fd).error();
-
-    const std::string request = build_request(method, target, body);
-    std::size_t sent = 0;
-    while (sent < request.size()) {
-        ssize_t n = ::send(fd->get(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-        if (n > 0) {
-            sent += static_cast<std::size_t>(n);
-            continue;
-        }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-            if (auto w = wait_ready(fd->get(), POLLOUT, deadline, options); !w) return w.error();
-            continue;
-        }
-        return io_error(std::string("lost the connection to ssocredd: ") + std::strerror(errno));
-    }
-
-    std::string data;
-    char buf[16384];
-    bool eof = false;
-    for (;;) {
-        auto parsed = parse_http_response(data, eof);
-        if (parsed.state == ParsedResponse::State::Complete)
-            return HttpResponse{parsed.status, std::move(parsed.content_type),
-                                std::move(parsed.body)};
-        if (parsed.state == ParsedResponse::State::Invalid)
-            return Error::make(ErrorCode::BadResponse, "ssocredd sent a malformed HTTP response");
-        if (data.size() > kMaxResponse)
-            return Error::make(ErrorCode::BadResponse, "ssocredd sent an oversized response");
-        ssize_t n = ::recv(fd->get(), buf, sizeof(buf), 0);
-        if (n > 0) {
-            data.append(buf, static_cast<std::size_t>(n));
-        } else if (n == 0) {
-            eof = true;
-        } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-            if (auto w = wait_ready(fd->get(), POLLIN, deadline, options); !w) return w.error();
-        } else if (errno == ECONNRESET && data.empty()) {
-            return io_error("ssocredd closed the connection without answering");
-        } else {
-            eof = true;
-        }
-    }
+    HttpRequest request{method, target, std::nullopt};
+    if (body) request.json_body = body->dump();
+    return http_exchange(std::move(*fd), request, deadline, options);
 }
 
 Expected<json> ControlClient::call(std::string_view method, std::string_view target,

@@ -1,20 +1,23 @@
-// A small HTTP/1.1 client for the daemon's control socket (docs/control-api.md).
+// The client of the daemon's control socket (docs/control-api.md): HTTP/1.1 with JSON
+// bodies over a unix socket, one request per connection (`Connection: close`).
 //
-// Hand-written over a unix socket rather than Beast: the CLI makes one request at a time,
-// and keeping Asio out keeps `ssocred` quick to start (it runs as credential_process on
-// every SDK call). Each request uses its own connection (`Connection: close`).
+// Before a byte is sent, the socket's directory is checked (private, ours) and the kernel
+// is asked who serves it (SO_PEERCRED): only our own uid's daemon hears our requests.
+// The HTTP itself is Beast's (http_exchange.hpp).
 #pragma once
 
-#include <chrono>
 #include <filesystem>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 
 #include <nlohmann/json.hpp>
 
 #include "ssocred/expected.hpp"
+
+#include "http_exchange.hpp"
+#include "store/unique_fd.hpp"
 
 namespace ssocred::cli {
 
@@ -26,20 +29,6 @@ inline constexpr std::string_view kDaemonNotRunning = "daemon_not_running";
 inline constexpr std::string_view kDaemonDownMessage =
     "ssocredd is not running: start it with `systemctl --user start ssocredd.socket` or "
     "`ssocredd &`";
-
-struct HttpResponse {
-    int status = 0;
-    std::string content_type;
-    std::string body;
-};
-
-struct RequestOptions {
-    std::chrono::milliseconds timeout{15000};
-    // When readable, the request is abandoned with ErrorCode::Cancelled (a signal pipe).
-    int cancel_fd = -1;
-    // Called about once a second while waiting (progress display during long polls).
-    std::function<void()> on_tick;
-};
 
 class ControlClient {
   public:
@@ -73,6 +62,11 @@ class ControlClient {
     bool autostart_ = false;
     bool announce_ = false;
 };
+
+// Connects to the control socket at `socket` after checking its directory
+// (check_private_dir: missing means "not running"), then refuses, before anything is sent,
+// unless the process serving it runs as `expected_uid`. ControlClient passes getuid().
+Expected<UniqueFd> connect_control_socket(const std::filesystem::path& socket, uid_t expected_uid);
 
 // Percent-encoding for one path segment or query value (RFC 3986 unreserved kept).
 std::string url_encode(std::string_view s);

@@ -6,8 +6,8 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "fd.hpp"
 #include "fuzzy.hpp"
+#include "store/unique_fd.hpp"
 #include "terminal.hpp"
 
 namespace ssocred::cli {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "browser_command.hpp"
-#include "fd.hpp"
+#include "store/unique_fd.hpp"
 
 extern char** environ;
 

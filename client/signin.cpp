@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "context.hpp"
-#include "fd.hpp"
 #include "json_util.hpp"
 #include "login_flow.hpp"
 #include "process.hpp"
+#include "store/unique_fd.hpp"
 #include "terminal.hpp"
 
 namespace ssocred::cli {

@@ -8,7 +8,7 @@
 #include <termios.h>
 #include <vector>
 
-#include "fd.hpp"
+#include "store/unique_fd.hpp"
 
 namespace ssocred::cli {
 

@@ -33,7 +33,20 @@ if(SSOCRED_BUILD_TESTS)
     find_package(GTest REQUIRED)
 endif()
 
-# Asio/Beast are header-only; one flag set for every target that uses them.
+# Asio/Beast are header-only; one flag set for every target that uses them. ssocred_asio_base
+# is Asio and Beast without TLS (the CLI's unix-socket client); ssocred_asio adds OpenSSL
+# for asio::ssl (the daemon's upstream client, the emulator).
+add_library(ssocred_asio_base INTERFACE)
+target_link_libraries(ssocred_asio_base INTERFACE Boost::headers Threads::Threads)
+target_compile_definitions(ssocred_asio_base INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
 add_library(ssocred_asio INTERFACE)
-target_link_libraries(ssocred_asio INTERFACE Boost::headers Threads::Threads OpenSSL::SSL OpenSSL::Crypto)
-target_compile_definitions(ssocred_asio INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+target_link_libraries(ssocred_asio INTERFACE ssocred_asio_base OpenSSL::SSL OpenSSL::Crypto)
+
+# A shared library goes into a binary's DT_NEEDED only when the binary calls into it: each
+# target lists what its code may use, and a binary that uses less of it (the CLI: no
+# logging, TLS, compression or keyring) neither loads nor relocates the rest at start-up.
+# Debian's gcc 12 passes it by default, but not with -fsanitize (the dev, tsan and fuzz
+# builds) and clang does not. Apple's ld has no such flag (-dead_strip_dylibs is the nearest).
+if(NOT APPLE)
+    add_link_options(LINKER:--as-needed)
+endif()

@@ -2,13 +2,15 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <random>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
 
-#include "ssocred/crypto.hpp"
 #include "ssocred/secret.hpp"
 
 #include "store/errno_text.hpp"
@@ -21,12 +23,24 @@ Error io_error(const std::string& what, const std::filesystem::path& path, int e
     return Error::make(ErrorCode::Io, what + " " + path.string() + ": " + errno_text(err));
 }
 
+// ".tmp-" plus 12 lower-case hex digits (what temporary_target recognises). The name only
+// has to be new: O_EXCL refuses an existing file, and the directory is the target's own.
+// std::random_device rather than the crypto library, which the CLI does not load.
+std::string random_suffix() {
+    std::random_device device;
+    const std::uint64_t bits = (static_cast<std::uint64_t>(device()) << 32) ^ device();
+    char hex[13];
+    std::snprintf(hex, sizeof hex, "%012llx",
+                  static_cast<unsigned long long>(bits & 0xffffffffffffULL));
+    return hex;
+}
+
 }  // namespace
 
 Status write_file_atomic(const std::filesystem::path& path, std::string_view content, mode_t mode) {
     const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     // A leading dot and a random suffix: never collides, and a leftover is recognisable.
-    const auto tmp = dir / ("." + path.filename().string() + ".tmp-" + crypto::random_hex(6));
+    const auto tmp = dir / ("." + path.filename().string() + ".tmp-" + random_suffix());
     UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
     if (fd.get() < 0) return io_error("cannot create", tmp, errno);
     auto fail = [&](const char* what) {
@@ -53,7 +67,7 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view con
 }
 
 std::optional<std::string> temporary_target(std::string_view file) {
-    // ".<name>.tmp-" followed by exactly 12 lower-case hex digits (crypto::random_hex(6)).
+    // ".<name>.tmp-" followed by exactly 12 lower-case hex digits (random_suffix()).
     constexpr std::string_view kMarker = ".tmp-";
     constexpr std::size_t kHex = 12;
     if (file.size() < 1 + kMarker.size() + kHex + 1 || file.front() != '.') return std::nullopt;

@@ -1,4 +1,5 @@
-// UniqueFd: owns a POSIX file descriptor and closes it on every path out.
+// UniqueFd: owns a POSIX file descriptor and closes it on every path out. The one copy for
+// the daemon and the CLI (header-only, so the CLI links nothing for it).
 #pragma once
 
 #include <unistd.h>
@@ -21,6 +22,7 @@ class UniqueFd {
 
     [[nodiscard]] int get() const noexcept { return fd_; }
     [[nodiscard]] bool valid() const noexcept { return fd_ >= 0; }
+    explicit operator bool() const noexcept { return valid(); }
     int release() noexcept { return std::exchange(fd_, -1); }
     void reset(int fd = -1) noexcept {
         if (fd_ >= 0) ::close(fd_);

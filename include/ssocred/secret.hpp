@@ -1,6 +1,6 @@
 // Secret: a string that holds a credential and is wiped when released.
 //
-// Invariants: the bytes are zeroed (OPENSSL_cleanse) on destruction, on assignment and
+// Invariants: the bytes are zeroed (secure_wipe) on destruction, on assignment and
 // on move-from; there is no operator<< and no implicit conversion, so a secret cannot
 // reach a log line or an error message by accident. Read it with reveal() only where
 // it leaves the process (an HTTP header, a response body, a file).

@@ -43,14 +43,17 @@ TEST(Completion, MentionsEveryCommandAndFlag) {
 
 // The scripts' sed expression lists the same profiles as the C++ scan.
 TEST(Completion, ProfileScanInScripts) {
+    // The indented header follows a header, not a key: under a key it would continue
+    // that key's value (configparser's rule, which the C++ scan follows as the daemon does).
     const std::string config =
-        "[default]\nregion = us-east-1\n[profile dev]\nsso_session = s\n  [profile  prod ]\n"
+        "[default]\nregion = us-east-1\n[profile dev]\n  [profile  prod ]\nsso_session = s\n"
         "[sso-session s]\nsso_start_url = x\n[profile]\n# [profile commented]\n";
     const std::string file = ::testing::TempDir() + "/ssocred-completion-config";
     std::ofstream(file) << config;
-    auto scanned = scan_config_text(config);
-    EXPECT_EQ(scanned.profiles, (std::vector<std::string>{"default", "dev", "prod"}));
-    EXPECT_EQ(scanned.sso_sessions, (std::vector<std::string>{"s"}));
+    auto scanned = scan_config_text(config, "config");
+    ASSERT_TRUE(scanned) << scanned.error().message;
+    EXPECT_EQ(scanned->profiles, (std::vector<std::string>{"default", "dev", "prod"}));
+    EXPECT_EQ(scanned->sso_sessions, (std::vector<std::string>{"s"}));
 
     auto bash = testing::which("bash");
     if (!bash) GTEST_SKIP();

@@ -4,8 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include "http_parse.hpp"
-
 namespace ssocred::cli {
 namespace {
 
@@ -52,33 +50,6 @@ TEST(Format, Durations) {
     EXPECT_EQ(format_relative(now + seconds(90), now), "in 1m 30s");
     EXPECT_EQ(format_relative(now - seconds(300), now), "5m ago");
     EXPECT_EQ(format_when(nullptr, now), "-");
-}
-
-TEST(HttpParse, ContentLength) {
-    auto r = parse_http_response(
-        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok", false);
-    EXPECT_EQ(r.state, ParsedResponse::State::Complete);
-    EXPECT_EQ(r.status, 200);
-    EXPECT_EQ(r.body, "ok");
-    EXPECT_EQ(r.content_type, "text/plain");
-    EXPECT_EQ(parse_http_response("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nok", false).state,
-              ParsedResponse::State::Incomplete);
-    EXPECT_EQ(parse_http_response("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nok", true).state,
-              ParsedResponse::State::Invalid);
-}
-
-TEST(HttpParse, ChunkedAndEof) {
-    auto r = parse_http_response(
-        "HTTP/1.1 404 Not Found\r\ntransfer-encoding: "
-        "chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n",
-        false);
-    EXPECT_EQ(r.state, ParsedResponse::State::Complete);
-    EXPECT_EQ(r.status, 404);
-    EXPECT_EQ(r.body, "abcde");
-    auto e = parse_http_response("HTTP/1.0 200 OK\r\n\r\nbody", true);
-    EXPECT_EQ(e.state, ParsedResponse::State::Complete);
-    EXPECT_EQ(e.body, "body");
-    EXPECT_EQ(parse_http_response("garbage\r\n\r\n", false).state, ParsedResponse::State::Invalid);
 }
 
 }  // namespace
