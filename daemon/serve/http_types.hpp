@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "ssocred/percent_encoding.hpp"
+
 namespace ssocred::serve {
 
 // Case-insensitive ASCII comparison for header names and scheme words.
@@ -69,9 +71,5 @@ struct RequestDefect {
     std::string_view message;
 };
 std::optional<RequestDefect> framing_defect(const Request& request) noexcept;
-
-// Percent-decodes a path segment or query component; nullopt on a malformed escape or
-// an encoded NUL.
-std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space);
 
 }  // namespace ssocred::serve
