@@ -9,9 +9,9 @@
 #include <utility>
 
 #include "ssocred/crypto.hpp"
+#include "ssocred/errno_text.hpp"
 #include "ssocred/secret.hpp"
 
-#include "store/errno_text.hpp"
 #include "store/unique_fd.hpp"
 
 namespace ssocred {
