@@ -33,7 +33,6 @@
 #include "store/atomic_file.hpp"
 #include "store/aws_cli_cache.hpp"
 #include "store/aws_cli_cache_watcher.hpp"
-#include "store/persistence_adapter.hpp"
 #include "store/process_hardening.hpp"
 #include "store/secret_store.hpp"
 #include "store/session_store.hpp"
@@ -72,7 +71,7 @@ struct Daemon::Parts {
     std::unique_ptr<ConfigReloader> config_reloader;
     std::shared_ptr<SessionStore> own_store;
     std::optional<SyncedSessionStore> synced_store;
-    std::unique_ptr<sso::TokenPersistence> persistence;
+    TokenPersistence* persistence = nullptr;  // *own_store or *synced_store
     std::unique_ptr<sso::SessionManager> sessions;
     std::unique_ptr<serve::EndpointTokens> tokens;
     std::unique_ptr<sts::ChainFetcher> chain;
@@ -134,12 +133,9 @@ int Daemon::run() {
             p.own_store, std::make_shared<AwsCliCache>(options_.aws_cache == AwsCacheMode::SyncFull
                                                            ? AwsCliCache::Write::Full
                                                            : AwsCliCache::Write::TokenOnly));
-        p.persistence =
-            std::make_unique<PersistenceAdapter<sso::TokenPersistence, SyncedSessionStore>>(
-                *p.synced_store);
+        p.persistence = &*p.synced_store;
     } else {
-        p.persistence =
-            std::make_unique<PersistenceAdapter<sso::TokenPersistence, SessionStore>>(*p.own_store);
+        p.persistence = p.own_store.get();
     }
 
     const Clock& clock = RealClock::instance();
