@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ssocred/peer_identity.hpp"
+#include "ssocred/percent_encoding.hpp"
 #include "ssocred/private_dir.hpp"
 #include "ssocred/version.hpp"
 #include "ssocred/wire_error.hpp"
@@ -164,18 +165,7 @@ const char* fallback_message(int status, std::string_view code) {
 }  // namespace
 
 std::string url_encode(std::string_view s) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 15]);
-        }
-    }
-    return out;
+    return percent_encode(s);  // the daemon's encoder (ssocred/percent_encoding.hpp)
 }
 
 Error error_from_response(const HttpResponse& r) {
