@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include "ssocred/peer_identity.hpp"
+#include "ssocred/percent_encoding.hpp"
 #include "ssocred/private_dir.hpp"
+#include "ssocred/wire_error.hpp"
 
 #include "autostart.hpp"
-#include "store/errno_text.hpp"
+#include "ssocred/errno_text.hpp"
 
 namespace ssocred::cli {
 namespace {
@@ -110,43 +112,21 @@ Expected<UniqueFd> connect_or_start(const std::filesystem::path& socket, bool an
 }
 
 const char* fallback_message(int status, std::string_view code) {
-    if (code == "login_required") return "not logged in: run `ssocred login`";
-    if (code == "forbidden" || status == 403)
+    const auto wire = from_wire(code);
+    if (wire == WireError::LoginRequired) return "not logged in: run `ssocred login`";
+    if (wire == WireError::Forbidden || status == 403)
         return "ssocredd refused the request: it runs as another user";
-    if (code == "not_found" || status == 404) return "ssocredd does not know that name";
-    if (code == "upstream_unavailable") return "AWS IAM Identity Center could not be reached";
+    if (wire == WireError::NotFound || status == 404) return "ssocredd does not know that name";
+    if (wire == WireError::UpstreamUnavailable)
+        return "AWS IAM Identity Center could not be reached";
     if (status == 400) return "ssocredd rejected the request as invalid";
     return "ssocredd failed to handle the request";
-}
-
-ErrorCode code_from(std::string_view code, int status) {
-    if (code == "invalid") return ErrorCode::Invalid;
-    if (code == "not_found") return ErrorCode::NotFound;
-    if (code == "login_required") return ErrorCode::LoginRequired;
-    if (code == "forbidden") return ErrorCode::Forbidden;
-    if (code == "upstream_unavailable") return ErrorCode::Network;
-    if (code == "conflict") return ErrorCode::Invalid;
-    if (status == 404) return ErrorCode::NotFound;
-    if (status == 403) return ErrorCode::Forbidden;
-    if (status >= 400 && status < 500) return ErrorCode::Invalid;
-    return ErrorCode::Internal;
 }
 
 }  // namespace
 
 std::string url_encode(std::string_view s) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 15]);
-        }
-    }
-    return out;
+    return percent_encode(s);  // the daemon's encoder (ssocred/percent_encoding.hpp)
 }
 
 Error error_from_response(const HttpResponse& r) {
@@ -166,7 +146,7 @@ Error error_from_response(const HttpResponse& r) {
     // The daemon's messages are full sentences; drop a final period so ours can follow.
     while (!message.empty() && (message.back() == '.' || message.back() == '\n'))
         message.pop_back();
-    Error e = Error::make(code_from(code, r.status), std::move(message));
+    Error e = Error::make(error_code_from_wire(code, r.status), std::move(message));
     e.http_status = r.status;
     e.upstream_type = code;
     e.session = std::move(session);  // the session a login_required error is about

@@ -9,6 +9,8 @@
 #include <streambuf>
 #include <unistd.h>
 
+#include "ssocred/wire_error.hpp"
+
 #include "context.hpp"
 #include "json_util.hpp"
 #include "login_flow.hpp"
@@ -320,7 +322,7 @@ SigninPolicy credential_process_signin_policy(const Context& ctx, const Args& ar
 }
 
 bool needs_signin(const Error& error) {
-    return error.upstream_type == "login_required";
+    return from_wire(error.upstream_type) == WireError::LoginRequired;
 }
 
 Status sign_in_for(Context& ctx, const SigninPolicy& policy, const Error& error) {

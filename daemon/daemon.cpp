@@ -15,7 +15,6 @@
 #include "platform/systemd.hpp"
 #include "store/atomic_file.hpp"
 #include "store/aws_cli_cache.hpp"
-#include "store/persistence_adapter.hpp"
 #include "store/process_hardening.hpp"
 #include "store/secret_store.hpp"
 
@@ -46,12 +45,9 @@ void open_persistence(DaemonParts& p, const DaemonOptions& options) {
             p.own_store, std::make_shared<AwsCliCache>(options.aws_cache == AwsCacheMode::SyncFull
                                                            ? AwsCliCache::Write::Full
                                                            : AwsCliCache::Write::TokenOnly));
-        p.persistence =
-            std::make_unique<PersistenceAdapter<sso::TokenPersistence, SyncedSessionStore>>(
-                *p.synced_store);
+        p.persistence = &*p.synced_store;
     } else {
-        p.persistence =
-            std::make_unique<PersistenceAdapter<sso::TokenPersistence, SessionStore>>(*p.own_store);
+        p.persistence = p.own_store.get();
     }
 }
 

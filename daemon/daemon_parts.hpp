@@ -51,7 +51,7 @@ struct DaemonParts {
     std::unique_ptr<ConfigReloader> config_reloader;
     std::shared_ptr<SessionStore> own_store;
     std::optional<SyncedSessionStore> synced_store;
-    std::unique_ptr<sso::TokenPersistence> persistence;
+    TokenPersistence* persistence = nullptr;  // own_store, or synced_store when syncing
     std::unique_ptr<sso::SessionManager> sessions;
     std::unique_ptr<serve::EndpointTokens> tokens;
     std::unique_ptr<sts::ChainFetcher> chain;

@@ -13,6 +13,7 @@
 #include <spdlog/sinks/systemd_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "ssocred/json_string.hpp"
 #include "ssocred/log_escape.hpp"
 
 namespace ssocred {
@@ -24,26 +25,12 @@ class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
   public:
     void format(const spdlog::details::log_msg& msg, const std::tm&,
                 spdlog::memory_buf_t& dest) override {
-        static constexpr char kHex[] = "0123456789abcdef";
-        const std::string_view in(msg.payload.data(), msg.payload.size());
-        for (std::size_t i = 0; i < in.size(); ++i) {
-            const char c = in[i];
-            auto u = static_cast<unsigned char>(c);
-            if (c == '"' || c == '\\') {
-                dest.push_back('\\');
-                dest.push_back(c);
-            } else if (u < 0x20 || u == 0x7f ||
-                       (u == 0xc2 && i + 1 < in.size() &&
-                        static_cast<unsigned char>(in[i + 1]) >= 0x80 &&
-                        static_cast<unsigned char>(in[i + 1]) <= 0x9f)) {
-                // C0, DEL and (UTF-8) C1 controls, as log_escape.hpp treats them.
-                if (u == 0xc2) u = static_cast<unsigned char>(in[++i]);
-                const char esc[] = {'\\', 'u', '0', '0', kHex[u >> 4], kHex[u & 0xF]};
-                dest.append(esc, esc + sizeof esc);
-            } else {
-                dest.push_back(c);
-            }
-        }
+        write_json_string_content(
+            std::string_view(msg.payload.data(), msg.payload.size()),
+            [&dest](std::string_view piece) {
+                dest.append(piece.data(), piece.data() + piece.size());
+            },
+            JsonControls::AlsoTerminalControls);
     }
     std::unique_ptr<custom_flag_formatter> clone() const override {
         return spdlog::details::make_unique<JsonEscapedMessage>();

@@ -4,11 +4,12 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
+
+#include "ssocred/errno_text.hpp"
 
 namespace ssocred {
 namespace {
@@ -38,7 +39,7 @@ Error not_owned(const fs::path& p, uid_t owner) {
 Error stat_error(const fs::path& p, int err) {
     if (err == ENOENT || err == ENOTDIR)
         return Error::make(ErrorCode::NotFound, p.string() + " does not exist");
-    return Error::make(ErrorCode::Io, "cannot inspect " + p.string() + ": " + std::strerror(err));
+    return Error::make(ErrorCode::Io, "cannot inspect " + p.string() + ": " + errno_text(err));
 }
 
 // `p` may be passed through: a directory owned by root or us that nobody else can write to,
@@ -113,9 +114,10 @@ Status check_final(const fs::path& dir, bool tighten) {
                                                      "; ssocredd makes it 0700): run `chmod 700 " +
                                                      dir.string() + "` if it is yours to use");
     }
-    if (::chmod(dir.c_str(), 0700) != 0)
-        return Error::make(ErrorCode::Io,
-                           "cannot chmod " + dir.string() + ": " + std::strerror(errno));
+    if (::chmod(dir.c_str(), 0700) != 0) {
+        const int err = errno;
+        return Error::make(ErrorCode::Io, "cannot chmod " + dir.string() + ": " + errno_text(err));
+    }
     return ok();
 }
 
@@ -165,9 +167,11 @@ Status prepare_private_dir(const fs::path& dir) {
     fs::path at = w->resolved;
     for (std::size_t i = 0; i < parts.size(); ++i) {
         at /= parts[i];
-        if (::mkdir(at.c_str(), 0700) != 0 && errno != EEXIST)
+        if (::mkdir(at.c_str(), 0700) != 0 && errno != EEXIST) {
+            const int err = errno;
             return Error::make(ErrorCode::Io,
-                               "cannot create " + at.string() + ": " + std::strerror(errno));
+                               "cannot create " + at.string() + ": " + errno_text(err));
+        }
         if (i + 1 == parts.size()) break;  // the socket's directory: check_final below
         struct stat st {};
         if (::lstat(at.c_str(), &st) != 0) return stat_error(at, errno);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "ssocred/json_fields.hpp"
 #include "ssocred/json_string.hpp"
 #include "ssocred/version.hpp"
 
@@ -114,14 +115,13 @@ Expected<json> body_object(const Request& request) {
     return j;
 }
 
+// Optional request members (ssocred/json_fields.hpp): absent or mistyped reads as "" / false.
 std::string string_member(const json& j, const char* name) {
-    auto it = j.find(name);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    return jf::string_member(j, name).value_or(std::string());
 }
 
 bool bool_member(const json& j, const char* name) {
-    auto it = j.find(name);
-    return it != j.end() && it->is_boolean() && it->get<bool>();
+    return jf::bool_member(j, name).value_or(false);
 }
 
 // "/v1/login/abc" -> "abc" for prefix "/v1/login/"; empty when the path is not below it.
@@ -224,7 +224,7 @@ void ControlApi::handle(const Request& request, Responder respond) {
         allowed += route.method;
     }
     if (allowed.empty())
-        return respond(serve::json_error(404, "not_found",
+        return respond(serve::json_error(WireError::NotFound,
                                          "no such control endpoint; see docs/control-api.md"));
     Response r = serve::json_error(
         405, "invalid",

@@ -27,8 +27,9 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "ssocred/backoff.hpp"
+
 #include "creds/active_role_store.hpp"
-#include "creds/backoff.hpp"
 #include "creds/credential_source.hpp"
 #include "creds/profile_resolver.hpp"
 #include "creds/renewal_policy.hpp"

@@ -6,6 +6,16 @@ namespace ssocred::serve {
 
 namespace ip = boost::asio::ip;
 
+namespace {
+
+// The network an IPv6 address lies in, by its bytes alone: a link-local peer carries its
+// interface's scope id, which a range never names.
+ip::address_v6::bytes_type network_bytes(const ip::address_v6& a, unsigned short prefix) {
+    return ip::network_v6(a, prefix).network().to_bytes();
+}
+
+}  // namespace
+
 ip::address unmap(const ip::address& a) {
     if (a.is_v6() && a.to_v6().is_v4_mapped()) {
         return ip::make_address_v4(ip::v4_mapped, a.to_v6());
@@ -28,9 +38,9 @@ Expected<Cidr> Cidr::parse(std::string_view text) {
     boost::system::error_code ec;
     ip::address addr = ip::make_address(addr_text, ec);
     if (ec) return bad("not an IP address");
-    addr = unmap(addr);
-    const unsigned max = addr.is_v4() ? 32 : 128;
-    unsigned prefix = max;
+    addr = unmap(addr);  // "::ffff:10.0.0.0/8" is the IPv4 range it spells
+    const unsigned short max = addr.is_v4() ? 32 : 128;
+    unsigned short prefix = max;
     if (slash != std::string_view::npos) {
         const std::string_view p = text.substr(slash + 1);
         const auto [ptr, err] = std::from_chars(p.data(), p.data() + p.size(), prefix);
@@ -38,45 +48,31 @@ Expected<Cidr> Cidr::parse(std::string_view text) {
             return bad("bad prefix length");
         }
     }
-    Cidr c;
-    c.network_ = addr;
-    c.prefix_ = prefix;
     // Host bits must be zero: "10.1.2.3/8" is more likely a mistake than a wish.
-    if ([&] {
-            if (addr.is_v4()) {
-                const auto v = addr.to_v4().to_uint();
-                const std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix);
-                return (v & ~mask) != 0;
-            }
-            const auto b = addr.to_v6().to_bytes();
-            for (unsigned i = prefix; i < 128; ++i) {
-                if (b[i / 8] & (0x80 >> (i % 8))) return true;
-            }
-            return false;
-        }()) {
-        return bad("host bits set below the prefix");
+    if (addr.is_v4()) {
+        const ip::network_v4 net(addr.to_v4(), prefix);
+        if (net.network() != addr.to_v4()) return bad("host bits set below the prefix");
+        return Cidr(net);
     }
-    return c;
+    const ip::network_v6 net(addr.to_v6(), prefix);
+    if (network_bytes(addr.to_v6(), prefix) != addr.to_v6().to_bytes())
+        return bad("host bits set below the prefix");
+    return Cidr(net);
 }
 
 bool Cidr::contains(const ip::address& raw) const {
     const ip::address a = unmap(raw);
-    if (a.is_v4() != network_.is_v4()) return false;
-    if (a.is_v4()) {
-        const std::uint32_t mask = prefix_ == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix_);
-        return (a.to_v4().to_uint() & mask) == (network_.to_v4().to_uint() & mask);
+    if (const auto* v4 = std::get_if<ip::network_v4>(&network_)) {
+        return a.is_v4() &&
+               ip::network_v4(a.to_v4(), v4->prefix_length()).network() == v4->network();
     }
-    const auto x = a.to_v6().to_bytes();
-    const auto n = network_.to_v6().to_bytes();
-    for (unsigned i = 0; i < prefix_; ++i) {
-        const unsigned char bit = static_cast<unsigned char>(0x80 >> (i % 8));
-        if ((x[i / 8] & bit) != (n[i / 8] & bit)) return false;
-    }
-    return true;
+    const auto& v6 = std::get<ip::network_v6>(network_);
+    return a.is_v6() && network_bytes(a.to_v6(), v6.prefix_length()) ==
+                            network_bytes(v6.address(), v6.prefix_length());
 }
 
 std::string Cidr::to_string() const {
-    return network_.to_string() + "/" + std::to_string(prefix_);
+    return std::visit([](const auto& net) { return net.to_string(); }, network_);
 }
 
 bool any_contains(const std::vector<Cidr>& ranges, const ip::address& a) {

@@ -3,9 +3,12 @@
 
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
 
 #include "ssocred/expected.hpp"
 
@@ -26,8 +29,10 @@ class Cidr {
     std::string to_string() const;
 
   private:
-    boost::asio::ip::address network_;
-    unsigned prefix_ = 0;
+    explicit Cidr(std::variant<boost::asio::ip::network_v4, boost::asio::ip::network_v6> network)
+        : network_(std::move(network)) {}
+
+    std::variant<boost::asio::ip::network_v4, boost::asio::ip::network_v6> network_;
 };
 
 bool any_contains(const std::vector<Cidr>& ranges, const boost::asio::ip::address& a);

@@ -1,7 +1,5 @@
 #include "serve/http_types.hpp"
 
-#include "ssocred/crypto.hpp"
-
 namespace ssocred::serve {
 
 namespace {
@@ -80,29 +78,6 @@ std::optional<RequestDefect> framing_defect(const Request& request) noexcept {
                              "only the chunked transfer coding is implemented"};
     }
     return std::nullopt;
-}
-
-std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space) {
-    std::string out;
-    out.reserve(in.size());
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        const char c = in[i];
-        if (c == '%') {
-            if (i + 2 >= in.size()) return std::nullopt;
-            const int hi = crypto::hex_digit_value(in[i + 1]);
-            const int lo = crypto::hex_digit_value(in[i + 2]);
-            if (hi < 0 || lo < 0) return std::nullopt;
-            const char decoded = static_cast<char>(hi * 16 + lo);
-            if (decoded == '\0') return std::nullopt;
-            out.push_back(decoded);
-            i += 2;
-        } else if (c == '+' && plus_is_space) {
-            out.push_back(' ');
-        } else {
-            out.push_back(c);
-        }
-    }
-    return out;
 }
 
 std::optional<std::string> Request::query_param(std::string_view name) const {

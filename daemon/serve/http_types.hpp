@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "serve/recycling_allocator.hpp"
+#include "ssocred/percent_encoding.hpp"
 
 namespace ssocred::serve {
 
@@ -75,9 +76,5 @@ struct RequestDefect {
     std::string_view message;
 };
 std::optional<RequestDefect> framing_defect(const Request& request) noexcept;
-
-// Percent-decodes a path segment or query component; nullopt on a malformed escape or
-// an encoded NUL.
-std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space);
 
 }  // namespace ssocred::serve

@@ -19,41 +19,19 @@ Response json_error(unsigned status, std::string_view code, std::string_view mes
     return r;
 }
 
+Response json_error(WireError code, std::string_view message) {
+    return json_error(http_status_of(code), to_wire(code), message);
+}
+
 std::string_view error_code_for(ErrorCode code) noexcept {
-    switch (code) {
-        case ErrorCode::NotFound:
-            return "not_found";
-        case ErrorCode::Invalid:
-            return "invalid";
-        case ErrorCode::Forbidden:
-        case ErrorCode::AccessDenied:
-            return "forbidden";
-        case ErrorCode::LoginRequired:
-        case ErrorCode::InvalidGrant:
-        case ErrorCode::Unauthorized:
-        case ErrorCode::InvalidClient:
-        case ErrorCode::ExpiredToken:
-            return "login_required";
-        case ErrorCode::Network:
-        case ErrorCode::Timeout:
-        case ErrorCode::Throttled:
-        case ErrorCode::UpstreamFault:
-        case ErrorCode::BadResponse:
-        case ErrorCode::SlowDown:
-        case ErrorCode::AuthorizationPending:
-        case ErrorCode::Cancelled:
-            return "upstream_unavailable";
-        case ErrorCode::Io:
-        case ErrorCode::Internal:
-            return "internal";
-    }
-    return "internal";
+    return to_wire(wire_error_for(code));
 }
 
 Response json_error(const Error& error) {
-    Response r = json_error(http_status_for(error.code), error_code_for(error.code), error.message);
+    const WireError code = wire_error_for(error.code);
+    Response r = json_error(code, error.message);
     // Which session needs a login, so the CLI can sign in to it (docs/control-api.md).
-    if (!error.session.empty() && error_code_for(error.code) == "login_required") {
+    if (!error.session.empty() && code == WireError::LoginRequired) {
         nlohmann::json j = nlohmann::json::parse(r.body);
         j["session"] = error.session;
         r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -62,14 +40,8 @@ Response json_error(const Error& error) {
 }
 
 unsigned http_status_for(ErrorCode code) noexcept {
-    // The status follows from the API error code (docs/control-api.md), so the mapping
-    // from ErrorCode lives in one switch: error_code_for.
-    const std::string_view name = error_code_for(code);
-    if (name == "not_found") return 404;
-    if (name == "invalid") return 400;
-    if (name == "forbidden") return 403;
-    if (name == "login_required" || name == "upstream_unavailable") return 503;
-    return 500;
+    // The status follows from the API error code (docs/control-api.md, wire_error.hpp).
+    return http_status_of(wire_error_for(code));
 }
 
 }  // namespace ssocred::serve

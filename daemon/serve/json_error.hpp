@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "ssocred/expected.hpp"
+#include "ssocred/wire_error.hpp"
 
 #include "serve/http_types.hpp"
 
@@ -19,8 +20,10 @@ std::string json_error_body(std::string_view code, std::string_view message);
 
 // A complete control-plane error response (Content-Type application/json).
 Response json_error(unsigned status, std::string_view code, std::string_view message);
+// The same with the code's own status (ssocred/wire_error.hpp).
+Response json_error(WireError code, std::string_view message);
 
-// The HTTP status and control-API error code for an engine error:
+// The HTTP status and control-API error code for an engine error (wire_error_for):
 // NotFound 404 not_found; LoginRequired/InvalidGrant/Unauthorized/InvalidClient 503
 // login_required; transient upstream codes 503 upstream_unavailable; Forbidden/AccessDenied
 // 403 forbidden; Invalid 400 invalid; Cancelled 503; anything else 500 internal.

@@ -40,9 +40,10 @@ std::string query_param(std::string_view target, std::string_view name, bool* pr
         const std::string_view pair = rest.substr(0, amp);
         rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
         const auto eq = pair.find('=');
-        if (percent_decode(pair.substr(0, eq)) != name) continue;
+        if (percent_decode_lenient(pair.substr(0, eq)) != name) continue;
         if (present != nullptr) *present = true;
-        return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+        return eq == std::string_view::npos ? std::string()
+                                            : percent_decode_lenient(pair.substr(eq + 1));
     }
     if (present != nullptr) *present = false;
     return {};

@@ -2,7 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "sso/json_fields.hpp"
+#include "ssocred/json_fields.hpp"
+
 #include "sso/upstream_error.hpp"
 #include "sso/url.hpp"
 

@@ -166,8 +166,9 @@ std::optional<ProxySettings> proxy_for(std::string_view scheme, std::string_view
     if (const std::size_t at = authority.rfind('@'); at != std::string::npos) {
         const std::string info = authority.substr(0, at);
         const std::size_t colon = info.find(':');
-        out.username = percent_decode(info.substr(0, colon));
-        if (colon != std::string::npos) out.password = percent_decode(info.substr(colon + 1));
+        out.username = percent_decode_lenient(info.substr(0, colon));
+        if (colon != std::string::npos)
+            out.password = percent_decode_lenient(info.substr(colon + 1));
         text = text.substr(0, start) + authority.substr(at + 1);
     }
     auto parsed = parse_base_url(text);

@@ -13,6 +13,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ssocred/errno_text.hpp"
 #include "ssocred/peer_identity.hpp"
 
 #include "store/unique_fd.hpp"
@@ -24,7 +25,8 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr std::size_t kMaxRequest = 8 * 1024;
 
 Error sys_error(const char* what) {
-    return Error::make(ErrorCode::Io, std::string(what) + ": " + std::strerror(errno));
+    const int err = errno;
+    return Error::make(ErrorCode::Io, std::string(what) + ": " + errno_text(err));
 }
 
 const char* reason(int status) {

@@ -284,7 +284,7 @@ Expected<SessionManager::Lease> SessionManager::acquire(const std::string& sessi
             persist(copy);
             return login_required(session, "needs a new login (the refresh token was refused)");
         }
-        const auto delay = s->backoff.next();
+        const auto delay = s->backoff.next(rng_);
         s->retry_at = received + std::chrono::duration_cast<SystemTime::duration>(delay);
         spdlog::warn("SSO session {}: token renewal failed ({}); retrying in {} s", session,
                      err.message, std::chrono::duration_cast<std::chrono::seconds>(delay).count());

@@ -33,18 +33,13 @@
 #include "sso/login_task.hpp"
 #include "sso/session_end.hpp"
 #include "sso/sso_session.hpp"
+#include "store/token_persistence.hpp"
 #include "store/token_state.hpp"
 
 namespace ssocred::sso {
 
-// Implemented by the store (daemon/store). Calls are serialised by the manager.
-class TokenPersistence {
-  public:
-    virtual ~TokenPersistence() = default;
-    virtual Expected<std::optional<TokenState>> load(const std::string& session) = 0;
-    virtual Status save(const TokenState& state) = 0;
-    virtual Status erase(const std::string& session) = 0;
-};
+// Declared by the store, which implements it (store/token_persistence.hpp).
+using ssocred::TokenPersistence;
 
 using SsoClientFactory = std::function<SsoClients(const SessionEndpoints&)>;
 // Real HTTP clients (HttpOidcClient + HttpPortalClient over HttpClient).

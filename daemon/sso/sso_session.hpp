@@ -9,7 +9,7 @@
 // remains, minus a random jitter of up to min(5 min, window / 5), so renewal happens well
 // before every SDK's own window (§8.1: botocore 15 min, JS/Rust/Java 5 min) and daemons that
 // logged in together do not renew together. Short tokens renew at half-life at the latest.
-// Transient failures retry with capped exponential backoff (sso/backoff.hpp); InvalidGrant or
+// Transient failures retry with capped exponential backoff (ssocred/backoff.hpp); InvalidGrant or
 // InvalidClient mark the session login_required and stop all attempts until a new login.
 #pragma once
 
@@ -22,8 +22,9 @@
 #include <string>
 #include <vector>
 
+#include "ssocred/backoff.hpp"
+
 #include "config/aws_config.hpp"
-#include "sso/backoff.hpp"
 #include "sso/login_task.hpp"
 #include "sso/oidc_client.hpp"
 #include "sso/portal_client.hpp"
@@ -82,7 +83,8 @@ struct SsoSession {
     std::uint64_t generation = 0;        // bumped on every token change (single-flight bookkeeping)
     SystemTime refresh_at{};             // when the access token should be renewed
     std::optional<SystemTime> retry_at;  // backoff after a transient refresh failure
-    Backoff backoff;
+    // 10 s doubling up to 10 min: a renewal may wait, the token is usually still valid.
+    Backoff backoff{std::chrono::seconds(10), std::chrono::minutes(10)};
     bool refreshing = false;  // a CreateToken(refresh) is in flight
     std::optional<LastError> last_error;
     std::optional<std::chrono::seconds> skew;

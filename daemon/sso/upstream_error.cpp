@@ -1,6 +1,6 @@
 #include "sso/upstream_error.hpp"
 
-#include "sso/json_fields.hpp"
+#include "ssocred/json_fields.hpp"
 
 namespace ssocred::sso {
 namespace {

@@ -4,8 +4,6 @@
 #include <cctype>
 #include <charconv>
 
-#include "ssocred/crypto.hpp"
-
 namespace ssocred::sso {
 
 std::string BaseUrl::host_for_url() const {
@@ -82,26 +80,6 @@ Expected<BaseUrl> parse_base_url(std::string_view url) {
     return out;
 }
 
-void append_percent_encoded(std::string& out, std::string_view s) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    for (const unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0x0F]);
-        }
-    }
-}
-
-std::string percent_encode(std::string_view s) {
-    std::string out;
-    out.reserve(s.size() * 3);
-    append_percent_encoded(out, s);
-    return out;
-}
-
 std::string encode_query(const std::vector<std::pair<std::string, std::string>>& params) {
     std::string out;
     for (const auto& [k, v] : params) {
@@ -109,23 +87,6 @@ std::string encode_query(const std::vector<std::pair<std::string, std::string>>&
         out += percent_encode(k);
         out.push_back('=');
         out += percent_encode(v);
-    }
-    return out;
-}
-
-std::string percent_decode(std::string_view s) {
-    constexpr auto hex = crypto::hex_digit_value;
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
-            i += 2;
-        } else if (s[i] == '+') {
-            out.push_back(' ');
-        } else {
-            out.push_back(s[i]);
-        }
     }
     return out;
 }

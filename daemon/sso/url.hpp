@@ -1,4 +1,4 @@
-// Base URLs of the upstream services and the percent-encoding botocore uses for queries.
+// Base URLs of the upstream services and the query encoding botocore uses.
 #pragma once
 
 #include <string>
@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ssocred/expected.hpp"
+#include "ssocred/percent_encoding.hpp"
 
 namespace ssocred::sso {
 
@@ -31,15 +32,8 @@ struct BaseUrl {
 // Accepts http and https URLs without user info, query or fragment.
 Expected<BaseUrl> parse_base_url(std::string_view url);
 
-// RFC 3986 percent-encoding leaving only unreserved characters [A-Za-z0-9-._~] as is
-// (botocore.utils.percent_encode).
-std::string percent_encode(std::string_view s);
-// The same, appended to `out`: a caller that reserved room for a secret keeps it in one
-// buffer (no reallocation leaves a copy behind).
-void append_percent_encoded(std::string& out, std::string_view s);
-// "a=1&b=2" with both sides percent-encoded, in the given order.
+// "a=1&b=2" with both sides percent-encoded (ssocred/percent_encoding.hpp), in the given
+// order.
 std::string encode_query(const std::vector<std::pair<std::string, std::string>>& params);
-// Decodes %XX and '+' (as space) in a query component; invalid escapes are kept literally.
-std::string percent_decode(std::string_view s);
 
 }  // namespace ssocred::sso

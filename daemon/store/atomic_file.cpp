@@ -11,9 +11,9 @@
 #include <unistd.h>
 #include <utility>
 
+#include "ssocred/errno_text.hpp"
 #include "ssocred/secret.hpp"
 
-#include "store/errno_text.hpp"
 #include "store/unique_fd.hpp"
 
 namespace ssocred {

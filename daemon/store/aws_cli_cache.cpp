@@ -8,10 +8,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ssocred/errno_text.hpp"
+#include "ssocred/json_fields.hpp"
 #include "ssocred/paths.hpp"
 
 #include "store/atomic_file.hpp"
-#include "store/errno_text.hpp"
 #include "store/file_lock.hpp"
 #include "store/json_wipe.hpp"
 
@@ -22,13 +23,14 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxCacheFile = 1 << 20;
 
+// Members are read through ssocred/json_fields.hpp: another tool wrote this file.
 bool has_string(const json& j, const char* name) {
-    const auto it = j.find(name);
-    return it != j.end() && it->is_string();
+    const json* m = jf::member(j, name);
+    return m != nullptr && m->is_string();
 }
 
 std::string string_member(const json& j, const char* name) {
-    return has_string(j, name) ? j.at(name).get<std::string>() : std::string();
+    return jf::string_member(j, name).value_or(std::string());
 }
 
 // parse_utc plus the "...UTC" suffix that early AWS CLI v2 releases wrote
@@ -40,8 +42,9 @@ std::optional<SystemTime> parse_cache_time(std::string text) {
 }
 
 std::optional<SystemTime> time_member(const json& j, const char* name) {
-    if (!has_string(j, name)) return std::nullopt;
-    return parse_cache_time(j.at(name).get<std::string>());
+    auto text = jf::string_member(j, name);
+    if (!text) return std::nullopt;
+    return parse_cache_time(std::move(*text));
 }
 
 bool is_complete_token(const json& j) {

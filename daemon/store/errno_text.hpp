@@ -1,16 +1,5 @@
-// errno as text for error messages. std::strerror may share a static buffer between
-// threads; the category message (strerror_r underneath) does not. Callers capture errno
-// into a local first: the operands of the `+` chains building a message are unsequenced,
-// and an allocation may change errno.
+// Moved to ssocred/errno_text.hpp (the daemon and the CLI share it). This forwarder keeps
+// files that still include the old path compiling; delete it once none does.
 #pragma once
 
-#include <string>
-#include <system_error>
-
-namespace ssocred {
-
-inline std::string errno_text(int err) {
-    return std::generic_category().message(err);
-}
-
-}  // namespace ssocred
+#include "ssocred/errno_text.hpp"

@@ -7,7 +7,7 @@
 #include <sys/file.h>
 #include <thread>
 
-#include "store/errno_text.hpp"
+#include "ssocred/errno_text.hpp"
 
 namespace ssocred {
 

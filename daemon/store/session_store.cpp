@@ -8,9 +8,9 @@
 #include <spdlog/spdlog.h>
 
 #include "ssocred/crypto.hpp"
+#include "ssocred/errno_text.hpp"
 
 #include "store/atomic_file.hpp"
-#include "store/errno_text.hpp"
 #include "store/json_wipe.hpp"
 #include "store/session_codec.hpp"
 #include "store/state_cipher.hpp"

@@ -6,8 +6,7 @@
 // sealed with AES-256-GCM under a key kept in a SecretStore (session_codec.hpp,
 // docs/storage.md).
 //
-// Implements the SSO layer's TokenPersistence interface (daemon/sso/session_manager.hpp);
-// the methods have exactly its signatures.
+// Implements TokenPersistence (store/token_persistence.hpp), the SSO layer's store.
 //
 // A file that cannot be parsed or opened (truncated by a full disk, edited by hand, sealed
 // with a key that is gone) is never silently dropped and never crashes the daemon: it is
@@ -29,11 +28,12 @@
 #include "ssocred/expected.hpp"
 
 #include "store/secret_store.hpp"
+#include "store/token_persistence.hpp"
 #include "store/token_state.hpp"
 
 namespace ssocred {
 
-class SessionStore {
+class SessionStore final : public TokenPersistence {
   public:
     // Name of the state-encryption key in the SecretStore.
     static constexpr const char* kStateKeyName = "state-key";
@@ -47,10 +47,10 @@ class SessionStore {
     // nullopt when there is no usable state for `session` (none saved, or the file was
     // corrupt and has been set aside). An Error only when the store cannot be read at all
     // (permissions, I/O, key store failure) - then the file is left untouched.
-    Expected<std::optional<TokenState>> load(const std::string& session);
-    Status save(const TokenState& state);
+    Expected<std::optional<TokenState>> load(const std::string& session) override;
+    Status save(const TokenState& state) override;
     // Removes the session's file; a missing file is not an error.
-    Status erase(const std::string& session);
+    Status erase(const std::string& session) override;
 
     // Called (under the store's lock, from the calling thread) whenever a file was set aside.
     void set_corruption_handler(CorruptionHandler handler);

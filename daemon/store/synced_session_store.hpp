@@ -1,4 +1,4 @@
-// SyncedSessionStore: TokenPersistence for `--aws-cache=sync` - ssocred's own SessionStore
+// SyncedSessionStore: the TokenPersistence of `--aws-cache=sync` - ssocred's own SessionStore
 // plus the AWS CLI cache, kept in step (docs/storage.md, "AWS CLI cache interop").
 //
 // - load: reads both; when the CLI file holds a newer token (aws_cli::is_newer_token; e.g.
@@ -12,17 +12,18 @@
 // - erase: removes both (logout). Registration files stay, as with `aws sso logout`.
 //
 // A failing CLI cache never fails the operation: it is logged, and our own store stays
-// authoritative. Same signatures as TokenPersistence (daemon/sso/session_manager.hpp).
+// authoritative.
 #pragma once
 
 #include <memory>
 
 #include "store/aws_cli_cache.hpp"
 #include "store/session_store.hpp"
+#include "store/token_persistence.hpp"
 
 namespace ssocred {
 
-class SyncedSessionStore {
+class SyncedSessionStore final : public TokenPersistence {
   public:
     // Constructed once at start-up: clears temporaries a killed daemon left in the cache.
     SyncedSessionStore(std::shared_ptr<SessionStore> own, std::shared_ptr<AwsCliCache> cli)
@@ -30,9 +31,9 @@ class SyncedSessionStore {
         cli_->remove_stale_temporaries();
     }
 
-    Expected<std::optional<TokenState>> load(const std::string& session);
-    Status save(const TokenState& state);
-    Status erase(const std::string& session);
+    Expected<std::optional<TokenState>> load(const std::string& session) override;
+    Status save(const TokenState& state) override;
+    Status erase(const std::string& session) override;
 
     // The session's AWS CLI token file is gone (`aws sso logout`, a person's rm): the daemon
     // then writes it again while the session is logged in.

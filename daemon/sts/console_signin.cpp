@@ -5,9 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ssocred/json_fields.hpp"
 #include "ssocred/json_string.hpp"
+#include "ssocred/percent_encoding.hpp"
 
-#include "sso/url.hpp"
 #include "store/json_wipe.hpp"
 
 namespace ssocred::sts {
@@ -97,18 +98,14 @@ Secret signin_token_target(const RoleCredentials& c) {
     std::string target;
     target.reserve(kPrefix.size() + 3 * json.size());
     target.append(kPrefix);
-    sso::append_percent_encoded(target, json);
+    append_percent_encoded(target, json);
     secure_wipe(json);
     return Secret(std::move(target));
 }
 
 Expected<Secret> parse_signin_token(std::string_view body) {
     nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
-    Secret token;
-    if (j.is_object()) {
-        if (auto it = j.find("SigninToken"); it != j.end() && it->is_string())
-            token = Secret(it->get_ref<const std::string&>());
-    }
+    Secret token = jf::secret_member(j, "SigninToken").value_or(Secret());
     wipe_json(j);
     if (token.empty())
         return Error::make(ErrorCode::BadResponse,
@@ -122,11 +119,11 @@ Secret console_login_url(std::string_view base, std::string_view issuer,
     url.reserve(base.size() + 80 + 3 * (issuer.size() + destination.size() + signin_token.size()));
     url.append(base);
     url.append("/federation?Action=login&Issuer=");
-    sso::append_percent_encoded(url, issuer);
+    append_percent_encoded(url, issuer);
     url.append("&Destination=");
-    sso::append_percent_encoded(url, destination);
+    append_percent_encoded(url, destination);
     url.append("&SigninToken=");
-    sso::append_percent_encoded(url, signin_token.reveal());
+    append_percent_encoded(url, signin_token.reveal());
     return Secret(std::move(url));
 }
 

@@ -96,7 +96,7 @@ std::string canonical_request(const SigningRequest& request, const std::string& 
     std::vector<std::pair<std::string, std::string>> query;
     query.reserve(request.query.size());
     for (const auto& [k, v] : request.query)
-        query.emplace_back(sso::percent_encode(k), sso::percent_encode(v));
+        query.emplace_back(percent_encode(k), percent_encode(v));
     std::sort(query.begin(), query.end());
     std::string canonical_query;
     for (const auto& [k, v] : query) {

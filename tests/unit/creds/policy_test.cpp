@@ -1,7 +1,8 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
-#include "creds/backoff.hpp"
+#include "ssocred/backoff.hpp"
+
 #include "creds/clock_jump_detector.hpp"
 #include "creds/renewal_policy.hpp"
 #include "creds/scheduler.hpp"
@@ -56,6 +57,21 @@ TEST(Backoff, DoublesWithJitterUpToTheCap) {
     }
     b.reset();
     EXPECT_LE(b.next(rng), 1s);
+}
+
+TEST(Backoff, StaysWithinTheCapHoweverLongTheFailuresLast) {
+    // The SSO session's parameters (sso_session.hpp): 10 s doubling up to 10 min.
+    std::mt19937_64 rng(11);
+    Backoff b(10s, 10min);
+    for (int i = 0; i < 200; ++i) {
+        const auto d = b.next(rng);
+        EXPECT_GE(d, Backoff::Duration(5s)) << i;
+        EXPECT_LE(d, Backoff::Duration(10min)) << i;
+        if (i >= 10) {
+            EXPECT_GE(d, Backoff::Duration(5min)) << i;  // at the cap: [cap/2, cap]
+        }
+    }
+    EXPECT_EQ(b.attempts(), 64u);  // the exponent stops counting, it never overflows
 }
 
 TEST(ClockJump, SleepIsBoottimeOutrunningMonotonic) {

@@ -49,6 +49,52 @@ TEST(Cidr, ParsesAndMatches) {
     }
 }
 
+TEST(Cidr, EdgesOfTheRanges) {
+    // The first and last address of a range are inside it (no "hosts only" rule).
+    auto v4 = Cidr::parse("192.168.4.0/22");
+    ASSERT_TRUE(v4);
+    EXPECT_TRUE(v4->contains(ip::make_address("192.168.4.0")));
+    EXPECT_TRUE(v4->contains(ip::make_address("192.168.7.255")));
+    EXPECT_FALSE(v4->contains(ip::make_address("192.168.8.0")));
+    EXPECT_FALSE(v4->contains(ip::make_address("192.168.3.255")));
+    // /0 of one family is everything of that family, nothing of the other.
+    auto all_v6 = Cidr::parse("::/0");
+    ASSERT_TRUE(all_v6);
+    EXPECT_TRUE(all_v6->contains(ip::make_address("2001:db8::1")));
+    EXPECT_FALSE(all_v6->contains(ip::make_address("10.0.0.1")));
+    EXPECT_FALSE(all_v6->contains(ip::make_address("::ffff:10.0.0.1")));  // an IPv4 peer
+    EXPECT_FALSE(Cidr::parse("0.0.0.0/0")->contains(ip::make_address("::1")));
+    // A prefix not on a byte boundary, IPv6.
+    auto odd = Cidr::parse("2001:db8:8000::/33");
+    ASSERT_TRUE(odd);
+    EXPECT_TRUE(odd->contains(ip::make_address("2001:db8:ffff::1")));
+    EXPECT_FALSE(odd->contains(ip::make_address("2001:db8:7fff::1")));
+    EXPECT_FALSE(Cidr::parse("2001:db8:8000::/32"));  // host bits below /32
+    // A link-local peer carries its interface's scope id; the range matches it anyway.
+    auto link_local = Cidr::parse("fe80::/10");
+    ASSERT_TRUE(link_local);
+    ip::address_v6 scoped = ip::make_address_v6("fe80::1");
+    scoped.scope_id(2);
+    EXPECT_TRUE(link_local->contains(ip::address(scoped)));
+    // An IPv4-mapped range is the IPv4 range it spells, prefix counted in IPv4 bits.
+    auto mapped = Cidr::parse("::ffff:10.0.0.0/8");
+    ASSERT_TRUE(mapped);
+    EXPECT_EQ(mapped->to_string(), "10.0.0.0/8");
+    EXPECT_TRUE(mapped->contains(ip::make_address("10.9.8.7")));
+    EXPECT_TRUE(mapped->contains(ip::make_address("::ffff:10.9.8.7")));
+    EXPECT_FALSE(Cidr::parse("::ffff:10.0.0.0/104"));
+    EXPECT_EQ(Cidr::parse("fd00::/8")->to_string(), "fd00::/8");
+    EXPECT_EQ(Cidr::parse("10.1.2.3")->to_string(), "10.1.2.3/32");
+    EXPECT_EQ(Cidr::parse("::1")->to_string(), "::1/128");
+    for (const char* bad : {"10.0.0.0/-1", "10.0.0.0/ 8", "10.0.0.0/65544", "/8", "10.0.0/8"})
+        EXPECT_FALSE(Cidr::parse(bad)) << bad;
+    // any_contains: one of several ranges is enough; none is nothing.
+    std::vector<Cidr> ranges{*Cidr::parse("10.0.0.0/8"), *Cidr::parse("fd00::/8")};
+    EXPECT_TRUE(any_contains(ranges, ip::make_address("fd00::5")));
+    EXPECT_FALSE(any_contains(ranges, ip::make_address("11.0.0.1")));
+    EXPECT_FALSE(any_contains({}, ip::make_address("10.0.0.1")));
+}
+
 TEST(Cidr, Loopback) {
     EXPECT_TRUE(is_loopback(ip::make_address("127.0.0.1")));
     EXPECT_TRUE(is_loopback(ip::make_address("127.3.2.1")));

@@ -471,7 +471,7 @@ TEST_F(Manager, PkceLoginThroughTheLoopbackListener) {
     auto param = [&](const std::string& name) {
         const auto at = p.url.find("&" + name + "=");
         const auto begin = at + name.size() + 2;
-        return percent_decode(p.url.substr(begin, p.url.find('&', begin) - begin));
+        return percent_decode_lenient(p.url.substr(begin, p.url.find('&', begin) - begin));
     };
     const std::string redirect = param("redirect_uri");
     const std::string state = param("state");

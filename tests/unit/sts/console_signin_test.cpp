@@ -62,7 +62,7 @@ TEST(ConsoleSignin, TokenRequestCarriesTheSessionAsEncodedJson) {
     const std::string encoded = target.reveal().substr(prefix.size());
     // Only unreserved characters are left as they are: nothing breaks the query.
     EXPECT_EQ(encoded.find_first_of("&=+\"/ {}"), std::string::npos);
-    const auto session = nlohmann::json::parse(sso::percent_decode(encoded));
+    const auto session = nlohmann::json::parse(percent_decode_lenient(encoded));
     EXPECT_EQ(session, (nlohmann::json{{"sessionId", "ASIAEXAMPLE"},
                                        {"sessionKey", "se/cr+et=\"key\""},
                                        {"sessionToken", "to&ken%"}}));

@@ -1,5 +1,8 @@
-// Defensive accessors for upstream JSON: every member is checked for presence and type, so a
-// hostile or broken body becomes BadResponse, never an exception or a crash.
+// Defensive readers of JSON members, the one set of them in the daemon: every member is
+// checked for presence and type, so a hostile or broken body (an upstream answer, a control
+// request, another tool's cache file) is an absent value, never an exception or a crash.
+// What an absent value means is the caller's: BadResponse for an upstream, a default for
+// an optional request member.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +15,7 @@
 
 #include "ssocred/secret.hpp"
 
-namespace ssocred::sso::jf {
+namespace ssocred::jf {
 
 // nullopt when the body is not a JSON object.
 inline std::optional<nlohmann::json> parse_object(std::string_view body) {
@@ -31,6 +34,12 @@ inline std::optional<std::string> string_member(const nlohmann::json& j, const c
     const auto* m = member(j, key);
     if (m == nullptr || !m->is_string()) return std::nullopt;
     return m->get_ref<const std::string&>();
+}
+
+inline std::optional<bool> bool_member(const nlohmann::json& j, const char* key) {
+    const auto* m = member(j, key);
+    if (m == nullptr || !m->is_boolean()) return std::nullopt;
+    return m->get<bool>();
 }
 
 // Moves a secret out of the document and wipes the copy left in it.
@@ -72,4 +81,4 @@ inline void wipe(nlohmann::json& j) {
     }
 }
 
-}  // namespace ssocred::sso::jf
+}  // namespace ssocred::jf
