@@ -37,3 +37,13 @@ endif()
 add_library(ssocred_asio INTERFACE)
 target_link_libraries(ssocred_asio INTERFACE Boost::headers Threads::Threads OpenSSL::SSL OpenSSL::Crypto)
 target_compile_definitions(ssocred_asio INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+
+# What the build's OS layer is, for tests that start no daemon (tests/lib/daemon_harness.py
+# build_platform(); a running daemon says the same in GET /v1/status "platform").
+if(SSOCRED_WITH_SYSTEMD)
+    set(SSOCRED_JOURNAL_JSON true)
+else()
+    set(SSOCRED_JOURNAL_JSON false)
+endif()
+file(WRITE ${PROJECT_BINARY_DIR}/ssocred-platform.json
+     "{\"os_layer\": \"${SSOCRED_OS_LAYER}\", \"journal\": ${SSOCRED_JOURNAL_JSON}}\n")
