@@ -1,7 +1,15 @@
 // PT_DENY_ATTACH: later ptrace attaches are refused (platform/process_hardening.hpp).
 #include <cerrno>
-#include <sys/ptrace.h>
 #include <sys/types.h>
+
+// The SDK's <sys/ptrace.h>; the macOS compile check (zig's macOS libc headers) lacks it, so
+// the one call and constant are declared as the SDK has them.
+#if __has_include(<sys/ptrace.h>)
+#include <sys/ptrace.h>
+#else
+extern "C" int ptrace(int request, pid_t pid, caddr_t addr, int data);
+#define PT_DENY_ATTACH 31
+#endif
 
 #include "platform/process_hardening.hpp"
 #include "store/errno_text.hpp"

@@ -4,6 +4,7 @@
 // closed): another user's socket, a process we may not inspect, one that closed meanwhile.
 #include <arpa/inet.h>
 #include <cerrno>
+#include <cstdint>
 #include <libproc.h>
 #include <string>
 #include <sys/proc_info.h>
@@ -28,14 +29,20 @@ ip::address unmap(const ip::address& a) {
     return a;
 }
 
-// An address as libproc reports it: IPv4 in the last word of the union, else IPv6.
-ip::address address_of(const in_sockinfo& in, bool local) {
-    const auto& a = local ? in.insi_laddr : in.insi_faddr;
-    if ((in.insi_vflag & INI_IPV4) != 0) return ip::address_v4(ntohl(a.ina_46.i46a_addr4.s_addr));
+// An address as libproc reports it: IPv4 in the last word of the union, else IPv6. The
+// local and the foreign address are unions of two distinct (unnamed) types, hence a template.
+template <class InAddrUnion>
+ip::address address_in(const InAddrUnion& a, std::uint8_t vflag) {
+    if ((vflag & INI_IPV4) != 0) return ip::address_v4(ntohl(a.ina_46.i46a_addr4.s_addr));
     ip::address_v6::bytes_type b{};
     static_assert(sizeof b == sizeof a.ina_6.s6_addr);
     for (std::size_t i = 0; i < b.size(); ++i) b[i] = a.ina_6.s6_addr[i];
     return unmap(ip::address_v6(b));
+}
+
+ip::address address_of(const in_sockinfo& in, bool local) {
+    return local ? address_in(in.insi_laddr, in.insi_vflag)
+                 : address_in(in.insi_faddr, in.insi_vflag);
 }
 
 unsigned short port_of(int network_order) {
