@@ -19,6 +19,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "env_plan.hpp"
+#include "platform/os_layer.hpp"
 #include "process.hpp"
 
 namespace ssocred::cli {
@@ -119,13 +120,10 @@ int cmd_container_setup(Context& ctx, const Args& args) {
     const std::string host(kContainerHost);
     const std::string cidr = host + "/32";
     const bool undo = args.has("--undo");
-#ifndef __linux__
-    (void)bridge;
-    (void)cidr;
-    return report(ctx, Error::make(ErrorCode::Invalid,
-                                   "container-setup configures a Linux bridge; Docker Desktop "
-                                   "runs containers in a VM: see docs/containers.md"));
-#else
+    if (!platform::kernel_is_linux())
+        return report(ctx, Error::make(ErrorCode::Invalid,
+                                       "container-setup configures a Linux bridge; Docker Desktop "
+                                       "runs containers in a VM: see docs/containers.md"));
     if (::geteuid() != 0)
         return report(ctx,
                       Error::make(ErrorCode::Forbidden,
@@ -188,7 +186,6 @@ int cmd_container_setup(Context& ctx, const Args& args) {
                     << a.interface << "; containers on any bridge can reach it.)\n";
     print_next_steps(ctx.out, bridge, *addresses);
     return kExitOk;
-#endif
 }
 
 }  // namespace ssocred::cli

@@ -23,7 +23,6 @@ std::string user_name(uid_t uid) {
 }  // namespace
 
 Expected<std::vector<uid_t>> listener_uids(std::string_view address, int port) {
-#ifdef __linux__
     boost::system::error_code ec;
     std::string host(address);
     if (host.size() > 2 && host.front() == '[' && host.back() == ']')
@@ -33,12 +32,9 @@ Expected<std::vector<uid_t>> listener_uids(std::string_view address, int port) {
         return Error::make(
             ErrorCode::Invalid,
             "not an IP address and port: " + std::string(address) + ":" + std::to_string(port));
+    // A build that cannot see socket owners (the portable one) has no one to name.
+    if (tcp_owner_visibility() == TcpOwnerVisibility::None) return std::vector<uid_t>{};
     return tcp_listener_uids(boost::asio::ip::tcp::endpoint(ip, static_cast<unsigned short>(port)));
-#else
-    (void)address;
-    (void)port;
-    return std::vector<uid_t>{};
-#endif
 }
 
 Status check_listener_owner(std::string_view address, int port, uid_t expected) {

@@ -8,10 +8,12 @@
 // socket peer is checked to be our uid), and so does a systemd user instance holding the
 // port for socket activation.
 //
-// Linux: the kernel's socket diagnostics (ssocred::tcp_listener_uids, the lookup the daemon
-// makes for a port it cannot bind). A listener on the exact address, on the wildcard address
-// of its family, or (IPv4) on the IPv6 wildcard / a v4-mapped address counts: each receives
-// connections to ADDR:PORT.
+// ssocred::tcp_listener_uids (the lookup the daemon makes for a port it cannot bind). Linux:
+// the kernel's socket diagnostics, every owner. macOS: only our own listeners can be seen,
+// so a port none of our processes holds is refused. The portable build sees no owner and
+// checks nothing (docs/security.md). A listener on the exact address, on the wildcard
+// address of its family, or (IPv4) on the IPv6 wildcard / a v4-mapped address counts: each
+// receives connections to ADDR:PORT.
 #pragma once
 
 #include <string>
@@ -24,7 +26,7 @@
 namespace ssocred::cli {
 
 // The uids of every LISTEN socket receiving connections to address:port on this host
-// (empty: nothing listens). Unsupported on other systems: an empty list.
+// (empty: nothing listens, or - the portable build - nobody can be seen).
 Expected<std::vector<uid_t>> listener_uids(std::string_view address, int port);
 
 // Ok when every listener of address:port belongs to `expected` (or none exists: nothing

@@ -1,5 +1,7 @@
 #include "login_flow.hpp"
 
+#include "platform/url_opener.hpp"
+
 namespace ssocred::cli {
 namespace {
 
@@ -23,11 +25,7 @@ FlowChoice choose_flow(bool forced, const EnvLookup& env, bool has_display_serve
 }
 
 FlowChoice choose_flow(bool forced, const EnvLookup& env) {
-#ifdef __APPLE__
-    return choose_flow(forced, env, false);
-#else
-    return choose_flow(forced, env, true);
-#endif
+    return choose_flow(forced, env, platform::url_opener().needs_display_server);
 }
 
 std::string_view flow_api_name(SigninFlow flow) {

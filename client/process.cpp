@@ -11,6 +11,7 @@
 
 #include "browser_command.hpp"
 #include "store/unique_fd.hpp"
+#include "platform/url_opener.hpp"
 
 extern char** environ;
 
@@ -98,15 +99,13 @@ bool open_in_browser(const std::string& url, int output_fd) {
         for (const auto& cmd : browser_commands(browser, url))
             if (run_browser_command(cmd, output_fd < 0 ? STDERR_FILENO : output_fd)) return true;
     }
-#ifdef __APPLE__
-    const std::string opener = "open";
-#else
+    const auto desktop = platform::url_opener();
     // Over SSH or on a console there is no browser to open; say so instead of letting
     // xdg-open start a text browser on our terminal.
-    if (std::getenv("DISPLAY") == nullptr && std::getenv("WAYLAND_DISPLAY") == nullptr)
+    if (desktop.needs_display_server && std::getenv("DISPLAY") == nullptr &&
+        std::getenv("WAYLAND_DISPLAY") == nullptr)
         return false;
-    const std::string opener = "xdg-open";
-#endif
+    const std::string opener = desktop.command;
     auto path = find_in_path(opener);
     if (!path) return false;
 

@@ -50,3 +50,13 @@ target_link_libraries(ssocred_asio INTERFACE ssocred_asio_base OpenSSL::SSL Open
 if(NOT APPLE)
     add_link_options(LINKER:--as-needed)
 endif()
+
+# What the build's OS layer is, for tests that start no daemon (tests/lib/daemon_harness.py
+# build_platform(); a running daemon says the same in GET /v1/status "platform").
+if(SSOCRED_WITH_SYSTEMD)
+    set(SSOCRED_JOURNAL_JSON true)
+else()
+    set(SSOCRED_JOURNAL_JSON false)
+endif()
+file(WRITE ${PROJECT_BINARY_DIR}/ssocred-platform.json
+     "{\"os_layer\": \"${SSOCRED_OS_LAYER}\", \"journal\": ${SSOCRED_JOURNAL_JSON}}\n")

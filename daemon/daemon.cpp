@@ -11,11 +11,11 @@
 #include "daemon_parts.hpp"
 #include "jobs/jobs.hpp"
 #include "platform/activation.hpp"
+#include "platform/process_hardening.hpp"
 #include "platform/service_manager.hpp"
 #include "platform/systemd.hpp"
 #include "store/atomic_file.hpp"
 #include "store/aws_cli_cache.hpp"
-#include "store/process_hardening.hpp"
 #include "store/secret_store.hpp"
 
 namespace ssocred {

@@ -12,8 +12,9 @@
 // So every form of the global operator delete becomes "zero the whole usable block, then
 // free". libstdc++'s operator new (every form, aligned too) allocates with malloc or
 // aligned_alloc, both released by free, so replacing only the deletes is consistent with
-// it. glibc and macOS report a block's usable size; elsewhere, and under the sanitizers
-// (which bring their own allocator), nothing is replaced.
+// it. The block's usable size comes from the OS layer (platform/heap_block.hpp: glibc and
+// macOS know it; where it is unknown, 0 and nothing is wiped); under the sanitizers (which
+// bring their own allocator) nothing is replaced.
 //
 // Not covered: memory released with plain free() by C libraries - OpenSSL's record buffers
 // among them (OpenSSL takes custom allocator functions only before its first allocation,
@@ -26,13 +27,7 @@
 
 #include <openssl/crypto.h>
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#define SSOCRED_USABLE_SIZE(p) ::malloc_usable_size(p)
-#elif defined(__APPLE__)
-#include <malloc/malloc.h>
-#define SSOCRED_USABLE_SIZE(p) ::malloc_size(p)
-#endif
+#include "platform/heap_block.hpp"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
@@ -44,12 +39,12 @@
 #define SSOCRED_NO_HEAP_WIPE 1
 #endif
 
-#if !defined(SSOCRED_NO_HEAP_WIPE) && defined(SSOCRED_USABLE_SIZE)
+#if !defined(SSOCRED_NO_HEAP_WIPE)
 namespace {
 
 void wipe_and_free(void* p) noexcept {
     if (p == nullptr) return;
-    OPENSSL_cleanse(p, SSOCRED_USABLE_SIZE(p));  // not optimised away, unlike memset
+    OPENSSL_cleanse(p, ssocred::platform::heap_block_size(p));  // not optimised away
     std::free(p);
 }
 

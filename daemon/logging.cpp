@@ -10,11 +10,12 @@
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/sinks/systemd_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "ssocred/json_string.hpp"
 #include "ssocred/log_escape.hpp"
+
+#include "platform/log_sink.hpp"
 
 namespace ssocred {
 namespace {
@@ -88,11 +89,13 @@ bool stream_is_journal(const char* journal_stream, int fd) {
 void init_logging(const std::string& level, LogFormat format) {
     std::shared_ptr<spdlog::logger> logger;
     // systemd sets JOURNAL_STREAM when stderr is connected to the journal: log there
-    // natively, with priorities, instead of as plain text lines.
-    if (stream_is_journal(std::getenv("JOURNAL_STREAM"), STDERR_FILENO)) {
-        // Formatting on, so that the message goes through %q like the text format's.
-        auto sink = std::make_shared<spdlog::sinks::systemd_sink_mt>("ssocredd", true);
-        logger = std::make_shared<spdlog::logger>("ssocredd", sink);
+    // natively, with priorities, instead of as plain text lines - when the build can.
+    std::shared_ptr<spdlog::sinks::sink> journal;
+    if (stream_is_journal(std::getenv("JOURNAL_STREAM"), STDERR_FILENO))
+        journal = platform::journal_sink();
+    if (journal) {
+        // The message goes through %q like the text format's.
+        logger = std::make_shared<spdlog::logger>("ssocredd", std::move(journal));
         logger->set_formatter(escaped_formatter("%q", ""));  // one record, no newline
     } else {
         logger = spdlog::stderr_color_mt("ssocredd");

@@ -1,4 +1,5 @@
-// Logging set-up: text or JSON lines on stderr, or the journal when systemd started us.
+// Logging set-up: text or JSON lines on stderr, or the journal when systemd started us and
+// the build has a journal sink (platform/log_sink.hpp).
 // Log lines never carry secrets: callers log names, ids and expiry times, never values.
 #pragma once
 

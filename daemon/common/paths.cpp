@@ -5,6 +5,8 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "platform/default_socket.hpp"
+
 namespace ssocred::paths {
 namespace {
 
@@ -51,14 +53,7 @@ std::filesystem::path expand_user(const std::string& path) {
 
 std::filesystem::path default_socket() {
     if (auto s = env("SSOCRED_SOCKET"); !s.empty()) return s;
-#ifdef __APPLE__
-    // The LaunchAgent's socket (see paths.hpp); macOS has no XDG_RUNTIME_DIR.
-    return home_dir() / kMacosSocketInHome;
-#else
-    auto runtime = env("XDG_RUNTIME_DIR");
-    if (runtime.empty()) runtime = "/tmp/ssocred-" + std::to_string(getuid());
-    return std::filesystem::path(runtime) / "ssocred" / "ssocredd.sock";
-#endif
+    return platform::default_socket_path(home_dir());
 }
 
 std::filesystem::path default_state_dir() {

@@ -16,6 +16,7 @@
 #include "ssocred/version.hpp"
 
 #include "control/control_json.hpp"
+#include "platform/platform_status.hpp"
 #include "platform/process_exit_watch.hpp"
 #include "serve/json_error.hpp"
 #include "sso/http_client.hpp"
@@ -280,6 +281,7 @@ void ControlApi::status(Responder respond) {
               {"pid", static_cast<long long>(::getpid())},
               {"started_at", format_utc(ctx_.started_at)},
               {"started_by", ctx_.started_by},
+              {"platform", platform::platform_status()},
               {"uptime_seconds",
                std::chrono::duration_cast<std::chrono::seconds>(now - ctx_.started_at).count()},
               {"control_socket", endpoints_.control_socket.string()},

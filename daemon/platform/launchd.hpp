@@ -1,5 +1,6 @@
 // launchd integration: the sockets a LaunchAgent declares (Sockets = {control, http}),
-// taken with launch_activate_socket. On other systems this returns an empty list.
+// taken with launch_activate_socket (launchd_macos.cpp). Elsewhere (launchd_generic.cpp) an
+// empty list.
 #pragma once
 
 #include <string>

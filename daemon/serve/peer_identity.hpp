@@ -6,6 +6,7 @@
 namespace ssocred::serve {
 
 using ssocred::tcp_listener_uids;
+using ssocred::tcp_owner_visibility;
 using ssocred::tcp_peer_uid;
 using ssocred::unix_peer_uid;
 

@@ -1,6 +1,7 @@
 #include "serve/router.hpp"
 
 #include <memory>
+#include <string>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -75,10 +76,7 @@ void Router::route(const Request& request, PeerInfo& peer, ReplyFn done) {
             break;
         case EndpointKind::Imds:
             if (!imds_peer_ok(peer)) {
-                done(Reply::error(403, "forbidden",
-                                  "the metadata endpoint serves only processes of the user "
-                                  "running ssocredd, on loopback; containers and VMs use the "
-                                  "container endpoint with a token (ssocred env --container)"));
+                done(Reply::error(403, "forbidden", imds_refusal(peer)));
                 break;
             }
             imds_.handle(request, std::move(done));
@@ -106,6 +104,19 @@ void Router::route_control(const Request& request, ReplyFn done) {
     control_.handle(request, [completion](Response response) {
         completion->complete(Reply::from(std::move(response)));
     });
+}
+
+std::string Router::imds_refusal(const PeerInfo& peer) const {
+    // A build that cannot tell who owns a TCP connection refuses every loopback peer too:
+    // say so, rather than blame the peer.
+    if (peer.loopback && check_imds_uid_ && tcp_owner_visibility() == TcpOwnerVisibility::None)
+        return "the metadata endpoint is off in this build: it serves only processes of the "
+               "user running ssocredd, and this build (portable) cannot tell which user owns "
+               "a TCP connection. Use the container endpoint, which takes a token: "
+               "`ssocred env` without --imds (docs/endpoints.md)";
+    return "the metadata endpoint serves only processes of the user running ssocredd, on "
+           "loopback; containers and VMs use the container endpoint with a token (ssocred env "
+           "--container)";
 }
 
 bool Router::imds_peer_ok(PeerInfo& peer) {

@@ -9,6 +9,7 @@
 //                   else 404
 #pragma once
 
+#include <string>
 #include <sys/types.h>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -43,6 +44,8 @@ class Router {
   private:
     void route_control(const Request& request, ReplyFn done);
     bool imds_peer_ok(PeerInfo& peer);
+    // The 403 message for a refused IMDS peer.
+    std::string imds_refusal(const PeerInfo& peer) const;
 
     boost::asio::any_io_executor executor_;
     ContainerHandler& container_;

@@ -158,8 +158,11 @@ void RedirectListener::Impl::run() {
 }
 
 bool RedirectListener::Impl::same_uid(const sockaddr_in& peer) {
-#ifdef __linux__
     if (!options.require_same_uid) return true;
+    // A build that cannot tell who owns a TCP connection (the portable one) cannot refuse
+    // other local users here and accepts, as any OAuth client with no kernel to ask: a known
+    // limit of that build (docs/security.md, "Portable build"), not of Linux or macOS.
+    if (tcp_owner_visibility() == TcpOwnerVisibility::None) return true;
     // The client's socket has the peer's address as its source and ours as destination.
     const auto uid = tcp_peer_uid(endpoint_of(bound), endpoint_of(peer));
     if (uid && *uid == ::getuid()) return true;
@@ -172,10 +175,6 @@ bool RedirectListener::Impl::same_uid(const sockaddr_in& peer) {
                      uid.error().message);
     }
     return false;
-#else
-    (void)peer;
-    return true;
-#endif
 }
 
 void RedirectListener::Impl::accept_all() {

@@ -3,8 +3,10 @@
 // Backends:
 //   FileSecretStore     - one 0600 file per entry in a 0700 directory; durable.
 //   KeyringSecretStore  - Linux kernel keyring (@u, type "user", "ssocred:<name>");
-//                         NOT durable: the kernel forgets it at reboot.
-//   KeychainSecretStore - macOS login Keychain (generic password); durable.
+//                         NOT durable: the kernel forgets it at reboot
+//                         (platform/keyring_secret_store.hpp).
+//   KeychainSecretStore - macOS login Keychain (generic password); durable
+//                         (platform/secret_store_macos.cpp).
 // Which one holds what, and why, is in docs/storage.md ("Secret storage").
 #pragma once
 
@@ -35,8 +37,9 @@ class SecretStore {
 // them verbatim (file name, key description, keychain account).
 bool is_valid_secret_name(std::string_view name);
 
-// The store that holds the state-encryption key (see SessionStore): the macOS Keychain on
-// Apple platforms, else a FileSecretStore under `<state_dir>/keys`. The kernel keyring is
+// The store that holds the state-encryption key (see SessionStore), chosen by the OS layer
+// (platform/secret_store_<layer>.cpp): the macOS Keychain on macOS, else a FileSecretStore
+// under `<state_dir>/keys`. The kernel keyring is
 // deliberately not the default on Linux: it does not survive a reboot, so the key - and
 // with it every saved session - would be lost at each boot (docs/storage.md).
 std::unique_ptr<SecretStore> make_state_key_store(const std::filesystem::path& state_dir);

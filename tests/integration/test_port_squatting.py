@@ -6,7 +6,9 @@
   user (a stand-in daemon reports the squatted port).
 - `ssocred env` hands SDKs an active-role token, never the main token: it reaches
   /v1/credentials only, follows `ssocred use`, and its expiry slides with use.
-- The main token can be rotated: the old value stops working at once."""
+- The main token can be rotated: the old value stops working at once.
+- The portable build cannot see who holds a port: its daemon still refuses a taken port,
+  without a name, and `env`/`doctor` cannot check (docs/security.md, "Portable build")."""
 import json
 import os
 import shutil
@@ -17,7 +19,7 @@ import time
 import unittest
 
 from itest import DaemonTestCase
-from daemon_harness import SSOCRED, Daemon
+from daemon_harness import SSOCRED, Daemon, build_platform
 from ssocred_testlib import Emulator
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -70,6 +72,10 @@ class SquattedPort(unittest.TestCase):
             daemon.start()
         self.assertNotEqual(daemon.proc.returncode, 0)
         log = daemon.log()
+        if build_platform()["tcp_peer_owner"] == "none":
+            self.assertIn("in use", log)
+            self.assertNotIn("nobody", log)  # no owner to name
+            return
         self.assertIn("nobody", log)
         self.assertIn("hijack", log)
 
@@ -88,6 +94,11 @@ class SquattedPort(unittest.TestCase):
     def test_env_and_doctor_refuse_an_endpoint_held_by_another_user(self):
         env = self.fake_daemon()
         r = subprocess.run([SSOCRED, "env"], env=env, capture_output=True, text=True, timeout=30)
+        if build_platform()["tcp_peer_owner"] == "none":
+            # Nothing to check with: the portable build's known limit, not a refusal.
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn(str(self.squatter.port), r.stdout)
+            return
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         self.assertEqual(r.stdout, "")  # nothing to eval, no token printed
         self.assertIn("nobody", r.stderr)

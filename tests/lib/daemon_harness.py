@@ -56,6 +56,22 @@ def http_request(host, port, method, path, headers=None, body=None, timeout=10):
         conn.close()
 
 
+# What each OS layer can prove about the owner of a TCP connection (ssocred/peer_identity.hpp).
+TCP_PEER_OWNER = {"linux": "any_user", "macos": "own_user", "generic": "none"}
+
+
+def build_platform():
+    """The OS layer this build uses, for tests that start no daemon: {"os_layer", "journal",
+    "tcp_peer_owner"}, as GET /v1/status "platform" reports it (cmake/Dependencies.cmake
+    writes ssocred-platform.json into the build directory). Tests of a Linux facility ask
+    this, or Daemon.platform(), and then check the portable behaviour instead."""
+    path = os.path.join(os.environ.get("SSOCRED_BIN_DIR", ""), "ssocred-platform.json")
+    with open(path) as f:
+        info = json.load(f)
+    info["tcp_peer_owner"] = TCP_PEER_OWNER[info["os_layer"]]
+    return info
+
+
 def write_aws_config(path, emulator_url, sessions=None, profiles=None):
     """Writes an AWS shared config. sessions: {name: {start_url, region}};
     profiles: {name: {sso_session, sso_account_id, sso_role_name, region}}."""
@@ -223,6 +239,17 @@ class Daemon:
         assert status == 200, st
         ep = st["http"][0]
         return ep["address"], ep["port"]
+
+    def platform(self):
+        """GET /v1/status "platform": the OS layer and what it can prove (docs/control-api.md)."""
+        status, st = self.control("GET", "/v1/status")
+        assert status == 200, st
+        return st["platform"]
+
+    def serves_imds(self):
+        """False when the build cannot tell who owns a TCP connection (the portable build):
+        the metadata endpoint then answers every client 403 (docs/endpoints.md)."""
+        return self.platform()["tcp_peer_owner"] != "none"
 
     def endpoint_info(self):
         status, info = self.control("GET", "/v1/endpoint")

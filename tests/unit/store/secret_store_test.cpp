@@ -5,8 +5,8 @@
 
 #include "ssocred/crypto.hpp"
 
+#include "platform/keyring_secret_store.hpp"
 #include "store/file_secret_store.hpp"
-#include "store/keyring_secret_store.hpp"
 #include "store/state_cipher.hpp"
 #include "store_test_util.hpp"
 

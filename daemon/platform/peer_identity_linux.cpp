@@ -1,26 +1,27 @@
-#include "ssocred/peer_identity.hpp"
-
+// Peer identity on Linux: SO_PEERCRED for unix sockets, NETLINK_SOCK_DIAG for the owner of
+// any TCP socket in our network namespace (ssocred/peer_identity.hpp).
 #include <cerrno>
 #include <cstring>
-#include <sys/socket.h>
-#include <sys/un.h>  // LOCAL_PEERPID (macOS)
-#include <unistd.h>
-#include <vector>
-
-#ifdef __linux__
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vector>
+
+#include "ssocred/peer_identity.hpp"
 
 #include "store/unique_fd.hpp"
-#endif
 
 namespace ssocred {
 
+TcpOwnerVisibility tcp_owner_visibility() noexcept {
+    return TcpOwnerVisibility::AnyUser;
+}
+
 Expected<uid_t> unix_peer_uid(int fd) {
-#ifdef __linux__
     struct ucred cred {};
     socklen_t len = sizeof cred;
     if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
@@ -28,39 +29,17 @@ Expected<uid_t> unix_peer_uid(int fd) {
                            std::string("SO_PEERCRED failed: ") + std::strerror(errno));
     }
     return cred.uid;
-#else
-    uid_t uid = 0;
-    gid_t gid = 0;
-    if (::getpeereid(fd, &uid, &gid) != 0) {
-        return Error::make(ErrorCode::Io,
-                           std::string("getpeereid failed: ") + std::strerror(errno));
-    }
-    return uid;
-#endif
 }
 
 Expected<pid_t> unix_peer_pid(int fd) {
-#ifdef __linux__
     struct ucred cred {};
     socklen_t len = sizeof cred;
     if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.pid <= 0) {
         return Error::make(ErrorCode::Io, "SO_PEERCRED gave no pid");
     }
     return cred.pid;
-#elif defined(LOCAL_PEERPID)
-    pid_t pid = 0;
-    socklen_t len = sizeof pid;
-    if (::getsockopt(fd, SOL_LOCAL, LOCAL_PEERPID, &pid, &len) != 0 || pid <= 0) {
-        return Error::make(ErrorCode::Io, "LOCAL_PEERPID gave no pid");
-    }
-    return pid;
-#else
-    (void)fd;
-    return Error::make(ErrorCode::Internal, "the peer pid is not known on this system");
-#endif
 }
 
-#ifdef __linux__
 namespace {
 
 // Opens a NETLINK_SOCK_DIAG socket (replies time out after a second) and sends it one
@@ -114,11 +93,9 @@ void fill_addr(const boost::asio::ip::address& a, __be32 out[4]) {
 }
 
 }  // namespace
-#endif
 
 Expected<uid_t> tcp_peer_uid(const boost::asio::ip::tcp::endpoint& local,
                              const boost::asio::ip::tcp::endpoint& peer) {
-#ifdef __linux__
     // The client's socket: its source is `peer`, its destination is `local`. A dual-stack
     // listener reports IPv4 peers as v4-mapped; the client's socket is then AF_INET.
     const auto src = unmap(peer.address());
@@ -158,15 +135,9 @@ Expected<uid_t> tcp_peer_uid(const boost::asio::ip::tcp::endpoint& local,
         }
     }
     return Error::make(ErrorCode::NotFound, "peer socket not found");
-#else
-    (void)local;
-    (void)peer;
-    return Error::make(ErrorCode::Internal, "peer uid lookup is only available on Linux");
-#endif
 }
 
 Expected<std::vector<uid_t>> tcp_listener_uids(const boost::asio::ip::tcp::endpoint& ep) {
-#ifdef __linux__
     const auto want = unmap(ep.address());
     std::vector<uid_t> out;
     for (const int family : {AF_INET, AF_INET6}) {
@@ -217,10 +188,6 @@ Expected<std::vector<uid_t>> tcp_listener_uids(const boost::asio::ip::tcp::endpo
         }
     }
     return out;
-#else
-    (void)ep;
-    return Error::make(ErrorCode::Internal, "listener lookup is only available on Linux");
-#endif
 }
 
 }  // namespace ssocred

@@ -7,7 +7,9 @@
 // reaches the disk or swap - but it is gone after a reboot: never the only copy of
 // anything that must survive one (docs/storage.md).
 //
-// Only compiled in when libkeyutils was found (SSOCRED_HAVE_KEYUTILS).
+// Only compiled in when libkeyutils was found (SSOCRED_HAVE_KEYUTILS, which only the linux
+// layer looks for: cmake/Dependencies.cmake). Not the default store of any layer
+// (secret_store_<layer>.cpp): a tested backend kept for callers that want memory-only keys.
 #pragma once
 
 #if defined(SSOCRED_HAVE_KEYUTILS)

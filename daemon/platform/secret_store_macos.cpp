@@ -1,9 +1,11 @@
-#include "store/keychain_secret_store.hpp"
-
-#if defined(__APPLE__)
-
+// The state-key store on macOS: the login Keychain (generic passwords, service "ssocred",
+// account = entry name), durable and encrypted by the login keychain. Needs Security.framework
+// and CoreFoundation (linked in daemon/CMakeLists.txt on Apple): the one platform file the
+// macOS compile check (scripts/check-macos.sh) cannot compile, so it stays this small.
 #include <CoreFoundation/CoreFoundation.h>
 #include <Security/Security.h>
+
+#include "store/secret_store.hpp"
 
 namespace ssocred {
 namespace {
@@ -39,7 +41,13 @@ Error keychain_error(const char* what, OSStatus status) {
                                           std::to_string(status) + ")");
 }
 
-}  // namespace
+class KeychainSecretStore final : public SecretStore {
+  public:
+    Expected<std::optional<Secret>> get(const std::string& name) override;
+    Status put(const std::string& name, const Secret& value) override;
+    Status erase(const std::string& name) override;
+    std::string_view backend_name() const override { return "keychain"; }
+};
 
 Expected<std::optional<Secret>> KeychainSecretStore::get(const std::string& name) {
     if (!is_valid_secret_name(name)) return Error::make(ErrorCode::Invalid, "invalid secret name");
@@ -91,6 +99,10 @@ Status KeychainSecretStore::erase(const std::string& name) {
     return ok();
 }
 
-}  // namespace ssocred
+}  // namespace
 
-#endif
+std::unique_ptr<SecretStore> make_state_key_store(const std::filesystem::path&) {
+    return std::make_unique<KeychainSecretStore>();
+}
+
+}  // namespace ssocred

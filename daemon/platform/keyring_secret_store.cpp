@@ -1,4 +1,4 @@
-#include "store/keyring_secret_store.hpp"
+#include "platform/keyring_secret_store.hpp"
 
 #include "store/errno_text.hpp"
 

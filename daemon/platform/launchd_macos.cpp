@@ -1,19 +1,16 @@
-#include "platform/launchd.hpp"
-
-#include "platform/socket_names.hpp"
-
-#ifdef __APPLE__
+// launchd socket activation: the sockets the LaunchAgent's plist declares by name.
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <launch.h>
-#endif
+
+#include "platform/launchd.hpp"
+#include "platform/socket_names.hpp"
+#include "store/errno_text.hpp"
 
 namespace ssocred::platform {
 
 Expected<std::vector<LaunchdSocket>> launchd_sockets() {
     std::vector<LaunchdSocket> out;
-#ifdef __APPLE__
     for (const char* name : {kControlSocketName, kHttpSocketName}) {
         int* fds = nullptr;
         size_t count = 0;
@@ -21,12 +18,11 @@ Expected<std::vector<LaunchdSocket>> launchd_sockets() {
         if (rc == ESRCH || rc == ENOENT) continue;  // not launched by launchd, or not declared
         if (rc != 0) {
             return Error::make(ErrorCode::Io, std::string("launch_activate_socket(") + name +
-                                                  ") failed: " + std::strerror(rc));
+                                                  ") failed: " + errno_text(rc));
         }
         for (size_t i = 0; i < count; ++i) out.push_back({fds[i], name});
-        std::free(fds);
+        std::free(fds);  // NOLINT(cppcoreguidelines-no-malloc): launchd's allocation
     }
-#endif
     return out;
 }
 

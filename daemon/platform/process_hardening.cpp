@@ -1,16 +1,12 @@
-#include "store/process_hardening.hpp"
+// The POSIX part of harden_process(); the OS layer's own step is deny_debuggers_<layer>.cpp.
+#include "platform/process_hardening.hpp"
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <string>
 #include <sys/resource.h>
 
 #include "store/errno_text.hpp"
-
-#if defined(__linux__)
-#include <sys/prctl.h>
-#endif
 
 namespace ssocred {
 
@@ -35,12 +31,7 @@ Status harden_process() {
             failures += "setrlimit(RLIMIT_NOFILE): " + errno_text(err) + "; ";
         }
     }
-#if defined(__linux__)
-    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
-        const int err = errno;
-        failures += "prctl(PR_SET_DUMPABLE, 0): " + errno_text(err) + "; ";
-    }
-#endif
+    (void)platform::deny_debuggers(failures);
     if (!failures.empty()) {
         failures.resize(failures.size() - 2);
         return Error::make(ErrorCode::Internal, "process hardening incomplete: " + failures);
