@@ -26,11 +26,13 @@ class PollingDirWatch final : public DirWatch {
         std::lock_guard lock(mutex_);
         directories_ = std::move(directories);
         last_ = DirSnapshot::take(directories_).carried_over(last_);
+        watched_ = last_.watched_directories();
     }
 
     DirChanges drain() override {
         std::lock_guard lock(mutex_);
         poller_.clear();
+        watched_ = last_.watched_directories();
         auto out = std::move(pending_);
         pending_ = {};
         std::sort(out.entries.begin(), out.entries.end());
@@ -40,7 +42,7 @@ class PollingDirWatch final : public DirWatch {
 
     std::vector<fs::path> watched_directories() const override {
         std::lock_guard lock(mutex_);
-        return last_.watched_directories();
+        return watched_;
     }
 
   private:
@@ -61,6 +63,8 @@ class PollingDirWatch final : public DirWatch {
     std::vector<WatchedDirectory> directories_;
     DirSnapshot last_;
     DirChanges pending_;
+    // As of the last watch() or drain(), as with a kernel watch: what the caller has been told.
+    std::vector<fs::path> watched_;
     generic::PollThread poller_;  // last: stopped before the members look() uses
 };
 
