@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -58,6 +59,15 @@ std::optional<fs::path> own_executable() {
     return p ? std::optional(std::move(*p)) : std::nullopt;
 }
 
+// A unix socket that a spawned program does not inherit. SOCK_CLOEXEC is Linux's (macOS has
+// none), so the flag is set afterwards: nothing in this process spawns while a command is
+// starting the daemon, so the moment between the two calls cannot leak it.
+int cloexec_unix_socket(int type) {
+    const int fd = ::socket(AF_UNIX, type, 0);
+    if (fd >= 0) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
+}
+
 bool is_executable_file(const fs::path& p) {
     struct stat st {};
     return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
@@ -70,7 +80,7 @@ bool listening(const fs::path& socket) {
     const std::string p = socket.string();
     if (p.size() >= sizeof(addr.sun_path)) return false;
     std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd fd(cloexec_unix_socket(SOCK_STREAM));
     if (!fd) return false;
     return ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
 }
@@ -116,7 +126,7 @@ class NotifySocket {
         if (p.size() >= sizeof(addr.sun_path)) return start_error("the path " + p + " is too long");
         std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
         ::unlink(p.c_str());
-        s.fd_.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+        s.fd_.reset(cloexec_unix_socket(SOCK_DGRAM));
         if (!s.fd_ ||
             ::bind(s.fd_.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
             return start_error("cannot bind " + p + ": " + errno_text(errno));
