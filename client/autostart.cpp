@@ -5,7 +5,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
-#include <climits>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -20,16 +20,12 @@
 #include <unistd.h>
 #include <vector>
 
-#ifdef __linux__
-#include <sys/syscall.h>
-#endif
-#ifdef __APPLE__
-#include <mach-o/dyld.h>
-#endif
-
+#include "ssocred/errno_text.hpp"
 #include "ssocred/paths.hpp"
 #include "ssocred/private_dir.hpp"
 
+#include "platform/executable_path.hpp"
+#include "platform/process_exit_watch.hpp"
 #include "process.hpp"
 #include "store/unique_fd.hpp"
 
@@ -55,24 +51,18 @@ Error start_error(std::string message) {
     return Error::make(ErrorCode::Io, "could not start ssocredd: " + std::move(message));
 }
 
-std::string errno_text(int e) {
-    return std::strerror(e);
+std::optional<fs::path> own_executable() {
+    auto p = platform::executable_path();
+    return p ? std::optional(std::move(*p)) : std::nullopt;
 }
 
-std::optional<fs::path> own_executable() {
-#ifdef __APPLE__
-    uint32_t size = PATH_MAX;
-    std::string buf(size, '\0');
-    if (_NSGetExecutablePath(buf.data(), &size) != 0) return std::nullopt;
-    buf.resize(std::strlen(buf.c_str()));
-    std::error_code ec;
-    auto p = fs::canonical(buf, ec);
-    return ec ? std::nullopt : std::optional(p);
-#else
-    std::error_code ec;
-    auto p = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? std::nullopt : std::optional(p);
-#endif
+// A unix socket that a spawned program does not inherit. SOCK_CLOEXEC is Linux's (macOS has
+// none), so the flag is set afterwards: nothing in this process spawns while a command is
+// starting the daemon, so the moment between the two calls cannot leak it.
+int cloexec_unix_socket(int type) {
+    const int fd = ::socket(AF_UNIX, type, 0);
+    if (fd >= 0) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
 }
 
 bool is_executable_file(const fs::path& p) {
@@ -87,7 +77,7 @@ bool listening(const fs::path& socket) {
     const std::string p = socket.string();
     if (p.size() >= sizeof(addr.sun_path)) return false;
     std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd fd(cloexec_unix_socket(SOCK_STREAM));
     if (!fd) return false;
     return ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
 }
@@ -133,7 +123,7 @@ class NotifySocket {
         if (p.size() >= sizeof(addr.sun_path)) return start_error("the path " + p + " is too long");
         std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
         ::unlink(p.c_str());
-        s.fd_.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+        s.fd_.reset(cloexec_unix_socket(SOCK_DGRAM));
         if (!s.fd_ ||
             ::bind(s.fd_.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
             return start_error("cannot bind " + p + ": " + errno_text(errno));
@@ -233,16 +223,14 @@ std::string describe_exit(int status) {
     return "it stopped";
 }
 
-// Waits for READY=1, the child's exit, or the deadline — whichever comes first. On Linux
-// the child's exit is a pidfd to poll beside the socket; elsewhere a short poll timeout
-// lets waitpid(WNOHANG) notice it.
+// Waits for READY=1, the child's exit, or the deadline — whichever comes first. Where the
+// system can watch a process (platform::process_exit_fd: a pidfd, a kqueue) the child's exit
+// is a descriptor to poll beside the socket; elsewhere a short poll timeout lets
+// waitpid(WNOHANG) notice it.
 Status wait_ready(NotifySocket& notify, pid_t pid, const fs::path& log) {
     const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
-#ifdef __linux__
-    UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-#else
-    UniqueFd pidfd;
-#endif
+    auto exit_watch = platform::process_exit_fd(pid);
+    UniqueFd exit_fd(exit_watch ? exit_watch->release() : -1);
     const std::string see = "; see " + log.string();
     for (;;) {
         if (notify.ready_received()) return ok();
@@ -254,9 +242,10 @@ Status wait_ready(NotifySocket& notify, pid_t pid, const fs::path& log) {
         if (left.count() <= 0)
             return start_error("it did not report ready within " +
                                std::to_string(kReadyTimeout.count()) + " s" + see);
-        pollfd fds[2] = {{notify.fd(), POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
-        const int slice = pidfd ? static_cast<int>(left.count()) : 100;
-        const int rc = ::poll(fds, pidfd ? 2 : 1, std::min(slice, static_cast<int>(left.count())));
+        pollfd fds[2] = {{notify.fd(), POLLIN, 0}, {exit_fd.get(), POLLIN, 0}};
+        const int slice = exit_fd ? static_cast<int>(left.count()) : 100;
+        const int rc =
+            ::poll(fds, exit_fd ? 2 : 1, std::min(slice, static_cast<int>(left.count())));
         if (rc < 0 && errno != EINTR) return start_error("poll failed: " + errno_text(errno));
     }
 }

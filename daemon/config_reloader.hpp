@@ -34,7 +34,7 @@ class ConfigReloader {
     ConfigReloader(const ConfigReloader&) = delete;
     ConfigReloader& operator=(const ConfigReloader&) = delete;
 
-    // Starts watching the file. An error (no inotify descriptors left) leaves SIGHUP as the
+    // Starts watching the file. An error (no watch descriptors left) leaves SIGHUP as the
     // only way to reload; the caller logs it.
     Status start();
     // Re-reads the file now (SIGHUP); coalesced with a read already running.

@@ -1,27 +1,17 @@
 #include "creds/clock_jump_detector.hpp"
 
 #include <cerrno>
-#include <cstring>
-#include <sys/timerfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
+#include "store/errno_text.hpp"
+
 namespace ssocred {
 
-namespace {
-
-std::chrono::nanoseconds read_clock(clockid_t id) {
-    timespec ts{};
-    ::clock_gettime(id, &ts);
-    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
-}
-
-}  // namespace
-
 ClockSample ClockSample::now() {
-    return {read_clock(CLOCK_BOOTTIME), read_clock(CLOCK_MONOTONIC)};
+    const auto clocks = platform::read_sleep_clocks();
+    return {clocks.with_sleep, clocks.without_sleep};
 }
 
 bool slept_between(const ClockSample& before, const ClockSample& after,
@@ -33,9 +23,9 @@ bool slept_between(const ClockSample& before, const ClockSample& after,
 
 ClockJumpDetector::ClockJumpDetector(boost::asio::any_io_executor loop, Callback on_event,
                                      std::chrono::seconds poll_interval)
-    : on_event_(std::move(on_event)),
+    : loop_(loop),
+      on_event_(std::move(on_event)),
       poll_interval_(poll_interval),
-      timerfd_(loop),
       poll_timer_(loop) {}
 
 ClockJumpDetector::~ClockJumpDetector() {
@@ -45,13 +35,16 @@ ClockJumpDetector::~ClockJumpDetector() {
 Status ClockJumpDetector::start() {
     last_ = ClockSample::now();
     poll_sleep();
-    const int fd = ::timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (fd < 0)
-        return Error::make(ErrorCode::Io,
-                           std::string("timerfd_create failed: ") + std::strerror(errno));
-    timerfd_.assign(fd);
-    if (auto s = arm_timerfd(); !s) return s;
-    wait_timerfd();
+    auto source = platform::make_clock_change_source();
+    if (!source) return std::move(source).error();
+    const int fd = ::dup((*source)->native_handle());
+    if (fd < 0) {
+        const int err = errno;
+        return Error::make(ErrorCode::Io, "cannot wait for clock changes: " + errno_text(err));
+    }
+    clock_changes_ = std::move(*source);
+    clock_change_events_.emplace(loop_, fd);
+    wait_clock_change();
     return ok();
 }
 
@@ -60,42 +53,28 @@ void ClockJumpDetector::stop() {
     alive_ = std::make_shared<bool>(true);
     boost::system::error_code ignored;
     poll_timer_.cancel();
-    if (timerfd_.is_open()) timerfd_.close(ignored);
+    if (clock_change_events_) {
+        clock_change_events_->close(ignored);
+        clock_change_events_.reset();
+    }
+    clock_changes_.reset();
 }
 
-// An absolute deadline far in the future: it never fires, it only exists so the kernel
-// cancels it (ECANCELED) when CLOCK_REALTIME is set.
-Status ClockJumpDetector::arm_timerfd() {
-    itimerspec spec{};
-    timespec now{};
-    ::clock_gettime(CLOCK_REALTIME, &now);
-    spec.it_value.tv_sec = now.tv_sec + 10L * 365 * 24 * 3600;
-    if (::timerfd_settime(timerfd_.native_handle(), TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
-                          &spec, nullptr) != 0)
-        return Error::make(ErrorCode::Io,
-                           std::string("timerfd_settime failed: ") + std::strerror(errno));
-    return ok();
-}
-
-void ClockJumpDetector::wait_timerfd() {
-    timerfd_.async_wait(
+void ClockJumpDetector::wait_clock_change() {
+    clock_change_events_->async_wait(
         boost::asio::posix::stream_descriptor::wait_read,
         [this, alive = alive_](const boost::system::error_code& ec) {
             if (!*alive || ec) return;
-            std::uint64_t expirations = 0;
-            const auto n = ::read(timerfd_.native_handle(), &expirations, sizeof expirations);
-            const bool jumped = n < 0 && errno == ECANCELED;
-            if (jumped || n == sizeof expirations) {
-                if (auto s = arm_timerfd(); !s) {
-                    spdlog::warn("clock jump detection stopped: {}", s.error().message);
-                    return;
-                }
+            auto jumped = clock_changes_->drain();
+            if (!jumped) {
+                spdlog::warn("clock jump detection stopped: {}", jumped.error().message);
+                return;
             }
-            if (jumped) {
+            if (*jumped) {
                 spdlog::info("wall clock was set; re-evaluating credential renewals");
                 on_event_(ClockEvent::WallClockSet);
             }
-            if (*alive) wait_timerfd();
+            if (*alive) wait_clock_change();
         });
 }
 

@@ -1,10 +1,11 @@
 // ClockJumpDetector: tells the event loop when wall-clock deadlines must be re-evaluated.
 //
 // Two events matter to renewal: the wall clock was set (NTP step, manual change) and the
-// machine slept (suspend/resume). The first is reported by a timerfd on CLOCK_REALTIME armed
-// with TFD_TIMER_ABSTIME|TFD_TIMER_CANCEL_ON_SET, whose read fails with ECANCELED when the
-// clock is set. The second shows as CLOCK_BOOTTIME advancing further than CLOCK_MONOTONIC
-// (which stops during suspend), checked by a periodic steady timer. The callback runs on the
+// machine slept (suspend/resume). The first comes from platform::ClockChangeSource (a
+// timerfd cancelled on set on Linux, a periodic wall-versus-monotonic check elsewhere), whose
+// descriptor the loop waits on. The second shows as a clock that counts sleep advancing
+// further than one that does not (platform::read_sleep_clocks: CLOCK_BOOTTIME and
+// CLOCK_MONOTONIC on Linux), checked by a periodic steady timer. The callback runs on the
 // loop; the engine's on_clock_jump() is what the daemon connects to it.
 #pragma once
 
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -19,11 +21,14 @@
 
 #include "ssocred/expected.hpp"
 
+#include "platform/clock_change_source.hpp"
+
 namespace ssocred {
 
 enum class ClockEvent { WallClockSet, Resumed };
 
-// Readings of CLOCK_BOOTTIME and CLOCK_MONOTONIC taken together.
+// Readings of a clock that counts suspended time (boottime) and of one that does not
+// (monotonic), taken together: platform::read_sleep_clocks().
 struct ClockSample {
     std::chrono::nanoseconds boottime{};
     std::chrono::nanoseconds monotonic{};
@@ -45,19 +50,21 @@ class ClockJumpDetector {
     ClockJumpDetector(const ClockJumpDetector&) = delete;
     ClockJumpDetector& operator=(const ClockJumpDetector&) = delete;
 
-    // Starts both watches. An Io error when timerfd is unavailable; suspend detection and
-    // the scheduler's bounded sleeps still cover jumps then, only later.
+    // Starts both watches. An Io error when the clock change source is unavailable; suspend
+    // detection and the scheduler's bounded sleeps still cover jumps then, only later.
     Status start();
     void stop();
 
   private:
-    Status arm_timerfd();
-    void wait_timerfd();
+    void wait_clock_change();
     void poll_sleep();
 
+    boost::asio::any_io_executor loop_;
     Callback on_event_;
     std::chrono::seconds poll_interval_;
-    boost::asio::posix::stream_descriptor timerfd_;
+    std::unique_ptr<platform::ClockChangeSource> clock_changes_;
+    // A dup of clock_changes_'s descriptor: stream_descriptor closes what it holds.
+    std::optional<boost::asio::posix::stream_descriptor> clock_change_events_;
     boost::asio::steady_timer poll_timer_;
     ClockSample last_{};
     // Handlers check this token, not `this`, after an abort (stop() or destruction).

@@ -9,17 +9,18 @@
 // directory is missing (no ~/.aws yet), its nearest existing ancestor is watched for it to
 // appear. The file is never opened here; callers re-read it and decide what changed.
 //
-// Linux: inotify. The daemon waits for native_handle() to become readable on its event loop
-// (no polling) and then calls drain(). Not thread-safe: use it from the event-loop thread.
+// It stands on platform::DirWatch (inotify on Linux, kqueue on macOS, polling elsewhere).
+// The daemon waits for native_handle() to become readable on its event loop and then calls
+// drain(). Not thread-safe: use it from the event-loop thread.
 #pragma once
 
 #include <filesystem>
-#include <string>
+#include <memory>
 #include <vector>
 
 #include "ssocred/expected.hpp"
 
-#include "store/unique_fd.hpp"
+#include "platform/dir_watch.hpp"
 
 namespace ssocred::platform {
 
@@ -27,38 +28,33 @@ class PathWatcher {
   public:
     // Errors: Io when the kernel refuses a watcher (descriptor or watch limits reached).
     static Expected<PathWatcher> create(std::filesystem::path file);
+    // With a DirWatch of the caller's choice (tests: make_polling_dir_watch).
+    static Expected<PathWatcher> create(std::filesystem::path file,
+                                        Expected<std::unique_ptr<DirWatch>> watch);
 
     PathWatcher(PathWatcher&&) noexcept = default;
     PathWatcher& operator=(PathWatcher&&) noexcept = default;
 
     // Non-blocking, close-on-exec; readable when drain() has events to read.
-    int native_handle() const { return fd_.get(); }
+    int native_handle() const { return watch_->native_handle(); }
 
     // Reads every pending event without blocking. True when the file may have changed: an
     // event named it or a link on its way, a watched directory moved or vanished, a missing
-    // directory appeared, or events were lost. Watches are re-armed (links re-resolved)
-    // whenever the answer is true.
+    // directory appeared, or events were lost. Links are re-resolved (and the directories
+    // watched follow) whenever the answer is true.
     bool drain();
 
     // The directories watched now (tests check that links are followed).
     std::vector<std::filesystem::path> watched_directories() const;
 
   private:
-    struct Watch {
-        int wd = -1;
-        std::filesystem::path directory;
-        std::string name;  // the entry that matters in it; empty for an ancestor watch
-    };
-
-    PathWatcher(UniqueFd fd, std::filesystem::path file)
-        : fd_(std::move(fd)), file_(std::move(file)) {}
-    // Drops every watch and watches the path again, following links (up to 40, as the kernel).
+    PathWatcher(std::unique_ptr<DirWatch> watch, std::filesystem::path file)
+        : watch_(std::move(watch)), file_(std::move(file)) {}
+    // Watches the path again, following links (up to 40, as the kernel).
     void arm();
-    void add(const std::filesystem::path& directory, std::string name);
 
-    UniqueFd fd_;
+    std::unique_ptr<DirWatch> watch_;
     std::filesystem::path file_;
-    std::vector<Watch> watches_;
 };
 
 }  // namespace ssocred::platform

@@ -3,6 +3,9 @@
 // that CLI process ends, however it ends: control/client_bound_tokens.hpp).
 //
 // Linux: a pidfd (pidfd_open, 5.3+), readable once the process has exited.
+// macOS: a kqueue holding EVFILT_PROC NOTE_EXIT for the pid, readable once the event fired.
+// generic: none (Io "not supported on this system"); callers fall back to what bounds the
+// wait anyway (a token's expiry, the CLI's polling of waitpid).
 #pragma once
 
 #include <sys/types.h>
@@ -13,8 +16,9 @@
 
 namespace ssocred::platform {
 
-// Non-blocking, close-on-exec. Errors: NotFound when no process has this pid (it has exited
-// and been reaped already); Io when the kernel cannot watch it (no pidfd support, limits).
+// Close-on-exec; readable once the process has exited (a zombie not yet reaped counts as
+// exited). Errors: NotFound when no process has this pid (it has exited, on macOS also when
+// it is a zombie); Io when the system cannot watch it (no pidfd support, limits, generic).
 Expected<UniqueFd> process_exit_fd(pid_t pid);
 
 }  // namespace ssocred::platform

@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 
 #include "support/temp_dir.hpp"
+#include "support/watch_kinds.hpp"
 
 namespace ssocred::platform {
 namespace {
 
 namespace fs = std::filesystem;
+using test::WatchKind;
 
 void write(const fs::path& p, const std::string& text) {
     std::ofstream(p) << text;
@@ -30,11 +32,19 @@ bool quiet(PathWatcher& w) {
     return !w.drain();
 }
 
-TEST(PathWatcher, InPlaceWriteRenameOverAndDelete) {
+// Each test runs on the OS's own DirWatch and on the polling one (support/watch_kinds.hpp).
+class PathWatcherTest : public ::testing::TestWithParam<WatchKind> {
+  protected:
+    Expected<PathWatcher> create(const fs::path& file) {
+        return PathWatcher::create(file, test::make_watch(GetParam()));
+    }
+};
+
+TEST_P(PathWatcherTest, InPlaceWriteRenameOverAndDelete) {
     test::TempDir dir;
     const auto config = dir / "config";
     write(config, "[default]\n");
-    auto w = PathWatcher::create(config);
+    auto w = create(config);
     ASSERT_TRUE(w) << w.error().message;
     EXPECT_TRUE(quiet(*w));
 
@@ -52,23 +62,23 @@ TEST(PathWatcher, InPlaceWriteRenameOverAndDelete) {
     EXPECT_TRUE(changed_within(*w));
 }
 
-TEST(PathWatcher, OtherFilesInTheDirectoryDoNotCount) {
+TEST_P(PathWatcherTest, OtherFilesInTheDirectoryDoNotCount) {
     test::TempDir dir;
     write(dir / "config", "");
-    auto w = PathWatcher::create(dir / "config");
+    auto w = create(dir / "config");
     ASSERT_TRUE(w);
     write(dir / "credentials", "x");
     fs::create_directory(dir / "sso");
     EXPECT_TRUE(quiet(*w));
 }
 
-TEST(PathWatcher, FollowsASymlinkIntoAnotherDirectory) {
+TEST_P(PathWatcherTest, FollowsASymlinkIntoAnotherDirectory) {
     test::TempDir dir;
     fs::create_directory(dir / "home");
     fs::create_directory(dir / "dotfiles");
     write(dir / "dotfiles" / "aws-config", "[default]\n");
     fs::create_symlink(dir / "dotfiles" / "aws-config", dir / "home" / "config");
-    auto w = PathWatcher::create(dir / "home" / "config");
+    auto w = create(dir / "home" / "config");
     ASSERT_TRUE(w);
     EXPECT_EQ(w->watched_directories().size(), 2u);
 
@@ -89,9 +99,9 @@ TEST(PathWatcher, FollowsASymlinkIntoAnotherDirectory) {
     EXPECT_TRUE(quiet(*w));
 }
 
-TEST(PathWatcher, WaitsForAMissingDirectory) {
+TEST_P(PathWatcherTest, WaitsForAMissingDirectory) {
     test::TempDir dir;
-    auto w = PathWatcher::create(dir / "dot-aws" / "config");
+    auto w = create(dir / "dot-aws" / "config");
     ASSERT_TRUE(w);
     fs::create_directory(dir / "dot-aws");
     EXPECT_TRUE(changed_within(*w));  // the directory appeared: watched from now on
@@ -100,6 +110,8 @@ TEST(PathWatcher, WaitsForAMissingDirectory) {
     write(dir / "dot-aws" / "config", "[default]\n");
     EXPECT_TRUE(changed_within(*w));
 }
+
+INSTANTIATE_TEST_SUITE_P(Kinds, PathWatcherTest, test::all_watch_kinds(), test::WatchKindName());
 
 }  // namespace
 }  // namespace ssocred::platform

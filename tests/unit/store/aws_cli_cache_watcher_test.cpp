@@ -8,12 +8,14 @@
 #include "store/atomic_file.hpp"
 #include "store/aws_cli_cache.hpp"
 #include "store_test_util.hpp"
+#include "support/watch_kinds.hpp"
 
 namespace ssocred {
 namespace {
 
 using test::sample_state;
 using test::TempDir;
+using test::WatchKind;
 
 // Waits (without spinning) until the watcher's descriptor is readable, then drains it -
 // what the daemon's event loop does with a stream_descriptor.
@@ -25,11 +27,19 @@ std::vector<std::string> wait_and_drain(AwsCliCacheWatcher& w, int timeout_ms = 
     return out;
 }
 
-TEST(AwsCliCacheWatcher, SeesARenameIntoPlaceWrite) {
+// Each test runs on the OS's own DirWatch and on the polling one (support/watch_kinds.hpp).
+class AwsCliCacheWatcherTest : public ::testing::TestWithParam<WatchKind> {
+  protected:
+    Expected<AwsCliCacheWatcher> create(const std::filesystem::path& dir) {
+        return AwsCliCacheWatcher::create(dir, test::make_watch(GetParam()));
+    }
+};
+
+TEST_P(AwsCliCacheWatcherTest, SeesARenameIntoPlaceWrite) {
     TempDir home;
     const auto dir = home / "cache";
     std::filesystem::create_directories(dir);
-    auto w = AwsCliCacheWatcher::create(dir);
+    auto w = create(dir);
     ASSERT_TRUE(w);
     EXPECT_TRUE(w->watching_cache_dir());
     w->watch_session("my-sso");
@@ -40,11 +50,11 @@ TEST(AwsCliCacheWatcher, SeesARenameIntoPlaceWrite) {
     EXPECT_TRUE(w->drain().empty());  // nothing pending any more
 }
 
-TEST(AwsCliCacheWatcher, ReportsWatchedSessionsOnlyAndDeletes) {
+TEST_P(AwsCliCacheWatcherTest, ReportsWatchedSessionsOnlyAndDeletes) {
     TempDir home;
     const auto dir = home / "cache";
     std::filesystem::create_directories(dir);
-    auto w = AwsCliCacheWatcher::create(dir);
+    auto w = create(dir);
     ASSERT_TRUE(w);
     w->watch_session("my-sso");
     w->watch_session("https://d-1234567890.awsapps.com/start");
@@ -65,10 +75,10 @@ TEST(AwsCliCacheWatcher, ReportsWatchedSessionsOnlyAndDeletes) {
     EXPECT_TRUE(wait_and_drain(*w, 200).empty());
 }
 
-TEST(AwsCliCacheWatcher, WaitsForTheDirectoryToAppearWithoutCreatingIt) {
+TEST_P(AwsCliCacheWatcherTest, WaitsForTheDirectoryToAppearWithoutCreatingIt) {
     TempDir home;
     const auto dir = home / ".aws" / "sso" / "cache";
-    auto w = AwsCliCacheWatcher::create(dir);
+    auto w = create(dir);
     ASSERT_TRUE(w);
     EXPECT_FALSE(w->watching_cache_dir());
     EXPECT_FALSE(std::filesystem::exists(dir));
@@ -88,6 +98,9 @@ TEST(AwsCliCacheWatcher, WaitsForTheDirectoryToAppearWithoutCreatingIt) {
     ASSERT_TRUE(cache.write_token(sample_state("my-sso")));
     EXPECT_EQ(wait_and_drain(*w), std::vector<std::string>{"my-sso"});
 }
+
+INSTANTIATE_TEST_SUITE_P(Kinds, AwsCliCacheWatcherTest, test::all_watch_kinds(),
+                         test::WatchKindName());
 
 }  // namespace
 }  // namespace ssocred
