@@ -8,13 +8,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ssocred/errno_text.hpp"
 #include "ssocred/peer_identity.hpp"
 #include "ssocred/percent_encoding.hpp"
 #include "ssocred/private_dir.hpp"
 #include "ssocred/wire_error.hpp"
 
 #include "autostart.hpp"
-#include "ssocred/errno_text.hpp"
 
 namespace ssocred::cli {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "store/errno_text.hpp"
+#include "ssocred/errno_text.hpp"
 
 namespace ssocred {
 

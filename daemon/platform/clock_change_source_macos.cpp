@@ -14,8 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ssocred/errno_text.hpp"
+
 #include "platform/clock_change_source.hpp"
-#include "store/errno_text.hpp"
 #include "store/unique_fd.hpp"
 
 namespace ssocred::platform {

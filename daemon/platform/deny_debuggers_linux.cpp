@@ -3,8 +3,9 @@
 #include <cerrno>
 #include <sys/prctl.h>
 
+#include "ssocred/errno_text.hpp"
+
 #include "platform/process_hardening.hpp"
-#include "store/errno_text.hpp"
 
 namespace ssocred::platform {
 

@@ -11,8 +11,9 @@ extern "C" int ptrace(int request, pid_t pid, caddr_t addr, int data);
 #define PT_DENY_ATTACH 31
 #endif
 
+#include "ssocred/errno_text.hpp"
+
 #include "platform/process_hardening.hpp"
-#include "store/errno_text.hpp"
 
 namespace ssocred::platform {
 

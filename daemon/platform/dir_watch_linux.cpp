@@ -8,9 +8,10 @@
 #include <unistd.h>
 #include <utility>
 
+#include "ssocred/errno_text.hpp"
+
 #include "platform/dir_watch.hpp"
 #include "platform/dir_watch_snapshot.hpp"
-#include "store/errno_text.hpp"
 #include "store/unique_fd.hpp"
 
 namespace ssocred::platform {

@@ -20,9 +20,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "ssocred/errno_text.hpp"
+
 #include "platform/dir_watch.hpp"
 #include "platform/dir_watch_snapshot.hpp"
-#include "store/errno_text.hpp"
 #include "store/unique_fd.hpp"
 
 namespace ssocred::platform {

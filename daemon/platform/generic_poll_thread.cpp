@@ -5,7 +5,7 @@
 #include <system_error>
 #include <unistd.h>
 
-#include "store/errno_text.hpp"
+#include "ssocred/errno_text.hpp"
 
 namespace ssocred::platform::generic {
 namespace {

@@ -1,6 +1,6 @@
 #include "platform/keyring_secret_store.hpp"
 
-#include "store/errno_text.hpp"
+#include "ssocred/errno_text.hpp"
 
 #if defined(SSOCRED_HAVE_KEYUTILS)
 

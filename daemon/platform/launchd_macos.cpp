@@ -3,9 +3,10 @@
 #include <cstdlib>
 #include <launch.h>
 
+#include "ssocred/errno_text.hpp"
+
 #include "platform/launchd.hpp"
 #include "platform/socket_names.hpp"
-#include "store/errno_text.hpp"
 
 namespace ssocred::platform {
 

@@ -7,9 +7,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ssocred/errno_text.hpp"
 #include "ssocred/peer_identity.hpp"
-
-#include "store/errno_text.hpp"
 
 namespace ssocred {
 namespace {

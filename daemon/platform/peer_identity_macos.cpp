@@ -15,9 +15,8 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "ssocred/errno_text.hpp"
 #include "ssocred/peer_identity.hpp"
-
-#include "store/errno_text.hpp"
 
 namespace ssocred {
 namespace {

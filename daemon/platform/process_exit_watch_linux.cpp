@@ -3,8 +3,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "ssocred/errno_text.hpp"
+
 #include "platform/process_exit_watch.hpp"
-#include "store/errno_text.hpp"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434  // the same number on every architecture (Linux 5.3)

@@ -10,8 +10,9 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "ssocred/errno_text.hpp"
+
 #include "platform/process_exit_watch.hpp"
-#include "store/errno_text.hpp"
 
 namespace ssocred::platform {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <sys/resource.h>
 
-#include "store/errno_text.hpp"
+#include "ssocred/errno_text.hpp"
 
 namespace ssocred {
 

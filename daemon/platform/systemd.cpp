@@ -12,7 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store/errno_text.hpp"
+#include "ssocred/errno_text.hpp"
+
 #include "store/unique_fd.hpp"
 
 namespace ssocred::platform {

@@ -4,8 +4,9 @@
 #include <cstring>
 #include <unistd.h>
 
+#include "ssocred/errno_text.hpp"
+
 #include "store/atomic_file.hpp"
-#include "store/errno_text.hpp"
 
 namespace ssocred {
 
