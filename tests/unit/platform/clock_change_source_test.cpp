@@ -5,15 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include "support/readable.hpp"
+
 namespace ssocred::platform {
 namespace {
 
 using namespace std::chrono_literals;
 
-bool readable_within(int fd, int ms) {
-    pollfd p{fd, POLLIN, 0};
-    return ::poll(&p, 1, ms) > 0;
-}
+using ssocred::testing::readable_within;
 
 TEST(WallClockCheck, AWallClockThatKeepsPaceIsNoJump) {
     WallClockCheck check({1000s, 50s});
