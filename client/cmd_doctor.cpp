@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ssocred/descriptors.hpp"
 #include "ssocred/paths.hpp"
 
 #include "autostart.hpp"
@@ -68,7 +69,7 @@ Status tcp_connect(const std::string& address, int port) {
     } else {
         return Error::make(ErrorCode::Invalid, "not an IP address: " + address);
     }
-    UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    UniqueFd fd(socket_cloexec(family, SOCK_STREAM, 0, FdMode::NonBlocking));
     if (!fd) return Error::make(ErrorCode::Io, std::strerror(errno));
     if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) == 0) return ok();
     if (errno != EINPROGRESS) return Error::make(ErrorCode::Network, std::strerror(errno));

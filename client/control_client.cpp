@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ssocred/descriptors.hpp"
 #include "ssocred/peer_identity.hpp"
 #include "ssocred/private_dir.hpp"
 #include "ssocred/version.hpp"
@@ -71,7 +72,7 @@ Expected<UniqueFd> connect_unix(const std::filesystem::path& path) {
         return io_error("the control socket path is too long: " + p);
     std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
 
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd fd(socket_cloexec(AF_UNIX, SOCK_STREAM, 0));
     if (!fd) return io_error(std::string("cannot create a socket: ") + std::strerror(errno));
     int rc;
     do {
