@@ -13,17 +13,11 @@
 #include "json_util.hpp"
 #include "process.hpp"
 #include "profile_choice.hpp"
+#include "role_rows.hpp"
 #include "signin.hpp"
 
 namespace ssocred::cli {
 namespace {
-
-// "123456789012/RoleName": twelve digits, a slash, a non-empty role name.
-bool is_account_role(std::string_view s) {
-    const auto slash = s.find('/');
-    if (slash != 12 || s.size() == 13) return false;
-    return std::all_of(s.begin(), s.begin() + 12, [](char c) { return c >= '0' && c <= '9'; });
-}
 
 bool truthy(std::optional<std::string> v) {
     if (!v) return false;

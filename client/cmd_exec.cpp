@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "ssocred/descriptors.hpp"
+
 #include "commands.hpp"
 #include "context.hpp"
 #include "env_source.hpp"
@@ -29,11 +31,21 @@ constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
 
 volatile sig_atomic_t g_child = 0;
 
+// Keys typed at the terminal (Ctrl-C, Ctrl-\) already reach the child, which is in our
+// foreground process group; forwarding those would deliver them twice. Linux marks the
+// kernel's own signals SI_KERNEL; kill(1)/systemd send SI_USER or SI_QUEUE. Where there is
+// no SI_KERNEL (macOS, whose codes for them are not documented) every signal is forwarded:
+// a key may then reach the child twice, but a kill(1) is never lost.
+bool raised_by_kernel([[maybe_unused]] const siginfo_t* info) {
+#if defined(SI_KERNEL)
+    return info != nullptr && info->si_code == SI_KERNEL;
+#else
+    return false;
+#endif
+}
+
 void forward(int sig, siginfo_t* info, void*) {
-    // Keys typed at the terminal (Ctrl-C, Ctrl-\) already reach the child, which is in
-    // our foreground process group; forwarding those would deliver them twice. The
-    // kernel marks them SI_KERNEL; kill(1)/systemd send SI_USER or SI_QUEUE.
-    if (info != nullptr && info->si_code == SI_KERNEL) return;
+    if (raised_by_kernel(info)) return;
     if (g_child > 0) ::kill(static_cast<pid_t>(g_child), sig);
 }
 
@@ -124,7 +136,7 @@ int cmd_exec(Context& ctx, const Args& args) {
 
     // A close-on-exec pipe tells the parent whether execvp succeeded (and its errno).
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0)
+    if (pipe_cloexec(fds) != 0)
         return report(
             ctx, Error::make(ErrorCode::Io, std::string("pipe failed: ") + std::strerror(errno)));
     UniqueFd status_read(fds[0]);

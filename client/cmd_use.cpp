@@ -15,13 +15,6 @@
 namespace ssocred::cli {
 namespace {
 
-// "123456789012/RoleName": twelve digits, a slash, a non-empty role name.
-bool is_account_role(std::string_view s) {
-    auto slash = s.find('/');
-    if (slash != 12 || s.size() == 13) return false;
-    return std::all_of(s.begin(), s.begin() + 12, [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // "12345/Admin" looks like ACCOUNT_ID/ROLE_NAME with a mistyped account id (a profile
 // name may hold a '/', but not after digits only); the message says the expected format.
 std::optional<std::string> malformed_account_role(std::string_view s) {

@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ssocred/descriptors.hpp"
 #include "ssocred/errno_text.hpp"
 #include "ssocred/peer_identity.hpp"
 #include "ssocred/percent_encoding.hpp"
@@ -70,7 +71,7 @@ Expected<UniqueFd> connect_control_socket(const std::filesystem::path& path, uid
         return io_error("the control socket path is too long: " + p);
     std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
 
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd fd(socket_cloexec(AF_UNIX, SOCK_STREAM, 0));
     if (!fd) {
         const int e = errno;
         return io_error("cannot create a socket: " + errno_text(e));

@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ssocred/descriptors.hpp"
+
 #include "browser_command.hpp"
 #include "store/unique_fd.hpp"
 #include "platform/url_opener.hpp"
@@ -141,7 +143,7 @@ Expected<RunResult> run_capture(const std::vector<std::string>& argv_in) {
     auto path = find_in_path(argv_in.at(0));
     if (!path) return Error::make(ErrorCode::NotFound, "`" + argv_in[0] + "` is not installed");
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0)
+    if (pipe_cloexec(fds) != 0)
         return Error::make(ErrorCode::Io, std::string("pipe failed: ") + std::strerror(errno));
     UniqueFd read_end(fds[0]);
     UniqueFd write_end(fds[1]);

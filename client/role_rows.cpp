@@ -6,6 +6,12 @@
 
 namespace ssocred::cli {
 
+bool is_account_role(std::string_view s) {
+    const auto slash = s.find('/');
+    if (slash != 12 || s.size() == 13) return false;
+    return std::all_of(s.begin(), s.begin() + 12, [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::vector<RoleRow> role_rows(const nlohmann::json& accounts, const nlohmann::json& active) {
     const std::string session = str(accounts, "session");
     std::vector<nlohmann::json> sorted(arr(accounts, "accounts").begin(),

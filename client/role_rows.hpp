@@ -3,11 +3,15 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace ssocred::cli {
+
+// "123456789012/RoleName": twelve digits, a slash, a non-empty role name.
+bool is_account_role(std::string_view s);
 
 struct RoleRow {
     std::string account_id;

@@ -5,6 +5,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "ssocred/descriptors.hpp"
+
 namespace ssocred::cli {
 namespace {
 
@@ -24,7 +26,7 @@ void on_signal(int sig) {
 
 SignalPipe::SignalPipe(std::initializer_list<int> signals) {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0) {
+    if (pipe_cloexec(fds, FdMode::NonBlocking) == 0) {
         read_.reset(fds[0]);
         write_.reset(fds[1]);
         g_write_fd = fds[1];

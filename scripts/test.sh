@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite from a clean checkout, in three stages (CI runs all of them):
+# The whole test suite from a clean checkout, in four stages (CI runs all of them):
 #   release  the preset users run (warnings are errors): every test — unit, emulator
 #            fidelity, daemon integration, SDK interop;
+#   macos    every daemon/ and client/ file of the macOS configuration cross-compiled for
+#            aarch64-macos and x86_64-macos (scripts/check-macos.sh; nothing is run);
 #   dev      ASan+UBSan: the unit and integration tests again, with the sanitized daemon,
 #            CLI and emulator as the processes under test;
 #   fuzz     every libFuzzer target for a bounded time (fuzz/run.sh; ASan+UBSan, clang-14).
@@ -10,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
-stages=${SSOCRED_TEST_STAGES:-${SSOCRED_PRESET:-release dev fuzz}}
+stages=${SSOCRED_TEST_STAGES:-${SSOCRED_PRESET:-release macos dev fuzz}}
 for stage in $stages; do
     echo "=== stage: $stage"
     start=$SECONDS
@@ -45,10 +47,12 @@ for stage in $stages; do
             fi
             rm -rf "$reports"
             [ "$status" -eq 0 ] || exit "$status" ;;
+        macos)
+            scripts/check-macos.sh ;;
         fuzz)
             fuzz/run.sh "${SSOCRED_FUZZ_SECONDS:-20}" ;;
         *)
-            echo "unknown stage: $stage (release, dev, tsan, fuzz)" >&2
+            echo "unknown stage: $stage (release, macos, dev, tsan, fuzz)" >&2
             exit 2 ;;
     esac
     echo "=== stage $stage passed in $((SECONDS - start)) s"

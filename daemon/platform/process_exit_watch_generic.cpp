@@ -60,7 +60,7 @@ Status set_cloexec_nonblock(int fd) {
     if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 ||
         ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK) != 0)
         return Error::make(ErrorCode::Io, "cannot configure a socket: " + errno_text(errno));
-    return {};
+    return ok();
 }
 
 }  // namespace

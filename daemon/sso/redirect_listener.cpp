@@ -13,6 +13,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ssocred/descriptors.hpp"
 #include "ssocred/errno_text.hpp"
 #include "ssocred/peer_identity.hpp"
 
@@ -82,7 +83,7 @@ Expected<std::unique_ptr<RedirectListener>> RedirectListener::open(
     auto impl = std::make_unique<Impl>();
     impl->handler = std::move(handler);
     impl->options = options;
-    impl->listener = UniqueFd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    impl->listener = UniqueFd(socket_cloexec(AF_INET, SOCK_STREAM, 0, FdMode::NonBlocking));
     if (!impl->listener.valid()) return sys_error("cannot create the redirect listener");
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -96,7 +97,7 @@ Expected<std::unique_ptr<RedirectListener>> RedirectListener::open(
     if (::getsockname(impl->listener.get(), reinterpret_cast<sockaddr*>(&impl->bound), &len) != 0)
         return sys_error("cannot read the redirect listener's port");
     int pipefd[2];
-    if (::pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) != 0) return sys_error("cannot create a pipe");
+    if (pipe_cloexec(pipefd, FdMode::NonBlocking) != 0) return sys_error("cannot create a pipe");
     impl->stop_read = UniqueFd(pipefd[0]);
     impl->stop_write = UniqueFd(pipefd[1]);
     const int port = ntohs(impl->bound.sin_port);
@@ -181,8 +182,8 @@ void RedirectListener::Impl::accept_all() {
     for (;;) {
         sockaddr_in peer{};
         socklen_t len = sizeof peer;
-        UniqueFd fd(::accept4(listener.get(), reinterpret_cast<sockaddr*>(&peer), &len,
-                              SOCK_NONBLOCK | SOCK_CLOEXEC));
+        UniqueFd fd(accept_cloexec(listener.get(), reinterpret_cast<sockaddr*>(&peer), &len,
+                                   FdMode::NonBlocking));
         if (!fd.valid()) return;  // EAGAIN (drained) or an error: poll again
         if (peer.sin_family != AF_INET || !same_uid(peer)) continue;  // closed at once
         if (conns.size() >= options.max_connections) continue;

@@ -1,8 +1,11 @@
 #include "store/aws_cli_cache.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <sys/stat.h>
+#include <system_error>
 #include <thread>
 #include <unistd.h>
 
@@ -58,11 +61,14 @@ bool is_complete_registration(const json& j) {
            time_member(j, "expiresAt").has_value();
 }
 
+// std::filesystem rather than stat(2): the nanoseconds are st_mtim on Linux but
+// st_mtimespec on macOS.
 SystemTime file_mtime(const std::filesystem::path& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return SystemTime{};
-    return SystemTime(std::chrono::duration_cast<SystemTime::duration>(
-        std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+    std::error_code ec;
+    const auto written = std::filesystem::last_write_time(path, ec);
+    if (ec) return SystemTime{};
+    return std::chrono::time_point_cast<SystemTime::duration>(
+        std::chrono::file_clock::to_sys(written));
 }
 
 // One attempt: NotFound -> nullopt; unparseable or incomplete -> an empty json (discarded

@@ -14,7 +14,7 @@ std::string aad_for(const std::string& session) {
     return "ssocred-session-v1\n" + session;
 }
 
-SystemTime time_member(const json& j, const char* name) {
+SystemTime required_time_member(const json& j, const char* name) {
     const auto t = parse_utc(j.at(name).get<std::string>());
     if (!t) throw std::invalid_argument(std::string("bad timestamp in ") + name);
     return *t;
@@ -69,12 +69,12 @@ Expected<TokenState> decode_session_state(json& j, const Secret& key) {
         s.session = doc.at("session").get<std::string>();
         s.start_url = doc.value("startUrl", std::string());
         s.region = doc.value("region", std::string());
-        s.access_token_expires_at = time_member(doc, "accessTokenExpiresAt");
-        s.issued_at = time_member(doc, "issuedAt");
+        s.access_token_expires_at = required_time_member(doc, "accessTokenExpiresAt");
+        s.issued_at = required_time_member(doc, "issuedAt");
         s.login_required = doc.value("loginRequired", false);
         // Absent in files written before the session's end was tracked: unknown.
         if (doc.contains("sessionStartedAt"))
-            s.session_started_at = time_member(doc, "sessionStartedAt");
+            s.session_started_at = required_time_member(doc, "sessionStartedAt");
         if (const auto it = doc.find("learnedSessionLengthSeconds");
             it != doc.end() && it->get<long long>() > 0)
             s.learned_session_length = std::chrono::seconds(it->get<long long>());
@@ -90,7 +90,7 @@ Expected<TokenState> decode_session_state(json& j, const Secret& key) {
         if (const auto it = doc.find("registration"); it != doc.end() && !it->is_null()) {
             ClientRegistration r;
             r.client_id = it->at("clientId").get<std::string>();
-            r.expires_at = time_member(*it, "expiresAt");
+            r.expires_at = required_time_member(*it, "expiresAt");
             r.grant_types = it->value("grantTypes", std::vector<std::string>());
             r.scopes = it->value("scopes", std::vector<std::string>());
             r.client_secret = Secret(secrets->value("clientSecret", std::string()));
