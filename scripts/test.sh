@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # The whole test suite from a clean checkout, in four stages (CI runs all of them):
-#   release  the preset users run (warnings are errors): every test — unit, emulator
-#            fidelity, daemon integration, SDK interop;
-#   macos    every daemon/ and client/ file of the macOS configuration cross-compiled for
-#            aarch64-macos and x86_64-macos (scripts/check-macos.sh; nothing is run);
-#   dev      ASan+UBSan: the unit and integration tests again, with the sanitized daemon,
-#            CLI and emulator as the processes under test;
-#   fuzz     every libFuzzer target for a bounded time (fuzz/run.sh; ASan+UBSan, clang-14).
-# SSOCRED_TEST_STAGES="release" (or any subset, also "tsan") picks stages;
+#   release   the preset users run (warnings are errors): every test — unit, emulator
+#             fidelity, daemon integration, SDK interop;
+#   macos     every daemon/ and client/ file of the macOS configuration cross-compiled for
+#             aarch64-macos and x86_64-macos (scripts/check-macos.sh; nothing is run);
+#   portable  the generic OS layer (polling watchers, periodic clock check, file secret
+#             store, no journal or sock_diag) under ASan+UBSan: the unit and integration
+#             tests again, with the sanitized daemon, CLI and emulator as the processes under
+#             test. It is CI's sanitizer stage too, so the fallbacks are exercised, not only
+#             compiled, without a fourth clean build; `dev` (ASan+UBSan on the Linux layer)
+#             and `tsan` are the same stage for the other presets, run by hand;
+#   fuzz      every libFuzzer target for a bounded time (fuzz/run.sh; ASan+UBSan, clang-14).
+# SSOCRED_TEST_STAGES="release" (or any subset, also "dev" or "tsan") picks stages;
 # SSOCRED_FUZZ_SECONDS sets the time per fuzz target (default 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
-stages=${SSOCRED_TEST_STAGES:-${SSOCRED_PRESET:-release macos dev fuzz}}
+stages=${SSOCRED_TEST_STAGES:-${SSOCRED_PRESET:-release macos portable fuzz}}
 for stage in $stages; do
     echo "=== stage: $stage"
     start=$SECONDS
@@ -20,7 +24,7 @@ for stage in $stages; do
         release)
             scripts/build.sh release
             ctest --preset release -j2 --timeout 900 ;;
-        dev | tsan)
+        dev | tsan | portable)
             scripts/build.sh "$stage"
             # Every sanitized process - the test binaries and the daemons, CLIs and emulators
             # the integration tests start - writes its reports into one directory. A report
@@ -52,7 +56,7 @@ for stage in $stages; do
         fuzz)
             fuzz/run.sh "${SSOCRED_FUZZ_SECONDS:-20}" ;;
         *)
-            echo "unknown stage: $stage (release, macos, dev, tsan, fuzz)" >&2
+            echo "unknown stage: $stage (release, macos, portable, dev, tsan, fuzz)" >&2
             exit 2 ;;
     esac
     echo "=== stage $stage passed in $((SECONDS - start)) s"
