@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ssocred/descriptors.hpp"
+#include "ssocred/errno_text.hpp"
 
 #include "commands.hpp"
 #include "context.hpp"
@@ -137,8 +138,8 @@ int cmd_exec(Context& ctx, const Args& args) {
     // A close-on-exec pipe tells the parent whether execvp succeeded (and its errno).
     int fds[2];
     if (pipe_cloexec(fds) != 0)
-        return report(
-            ctx, Error::make(ErrorCode::Io, std::string("pipe failed: ") + std::strerror(errno)));
+        return report(ctx,
+                      Error::make(ErrorCode::Io, std::string("pipe failed: ") + errno_text(errno)));
     UniqueFd status_read(fds[0]);
     UniqueFd status_write(fds[1]);
 
@@ -147,8 +148,8 @@ int cmd_exec(Context& ctx, const Args& args) {
     ForwardSignals forwarding;
     const pid_t pid = ::fork();
     if (pid < 0)
-        return report(
-            ctx, Error::make(ErrorCode::Io, std::string("fork failed: ") + std::strerror(errno)));
+        return report(ctx,
+                      Error::make(ErrorCode::Io, std::string("fork failed: ") + errno_text(errno)));
     if (pid == 0) {
         // Child: default signal dispositions, the planned environment, then exec.
         for (int sig : kForwarded) ::signal(sig, SIG_DFL);
@@ -177,7 +178,7 @@ int cmd_exec(Context& ctx, const Args& args) {
     }
     g_child = 0;  // reaped: its pid may be reused, so nothing more is forwarded
     if (got == static_cast<ssize_t>(sizeof exec_errno)) {
-        ctx.err << "ssocred: cannot run " << argv[0] << ": " << std::strerror(exec_errno) << '\n';
+        ctx.err << "ssocred: cannot run " << argv[0] << ": " << errno_text(exec_errno) << '\n';
         return exec_errno == ENOENT ? 127 : 126;  // as shells report it
     }
     return shell_status(status);

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <system_error>
 
+#include "ssocred/errno_text.hpp"
+
 #include "store/atomic_file.hpp"
 
 namespace ssocred::cli {
@@ -13,7 +15,7 @@ namespace {
 constexpr std::size_t kMaxConfigBytes = 64u << 20;
 
 Error file_error(const std::string& what, const std::filesystem::path& path, int err) {
-    return Error::make(ErrorCode::Io, what + " " + path.string() + ": " + std::strerror(err));
+    return Error::make(ErrorCode::Io, what + " " + path.string() + ": " + errno_text(err));
 }
 
 // The daemon's reader: reserved up front, size-capped, and it follows the link (the user's own

@@ -10,10 +10,11 @@
 #include <unistd.h>
 
 #include "ssocred/descriptors.hpp"
+#include "ssocred/errno_text.hpp"
 
 #include "browser_command.hpp"
-#include "store/unique_fd.hpp"
 #include "platform/url_opener.hpp"
+#include "store/unique_fd.hpp"
 
 extern char** environ;
 
@@ -144,7 +145,7 @@ Expected<RunResult> run_capture(const std::vector<std::string>& argv_in) {
     if (!path) return Error::make(ErrorCode::NotFound, "`" + argv_in[0] + "` is not installed");
     int fds[2];
     if (pipe_cloexec(fds) != 0)
-        return Error::make(ErrorCode::Io, std::string("pipe failed: ") + std::strerror(errno));
+        return Error::make(ErrorCode::Io, std::string("pipe failed: ") + errno_text(errno));
     UniqueFd read_end(fds[0]);
     UniqueFd write_end(fds[1]);
 
@@ -160,7 +161,7 @@ Expected<RunResult> run_capture(const std::vector<std::string>& argv_in) {
     posix_spawn_file_actions_destroy(&actions);
     write_end.reset();
     if (rc != 0)
-        return Error::make(ErrorCode::Io, "cannot run " + argv_in[0] + ": " + std::strerror(rc));
+        return Error::make(ErrorCode::Io, "cannot run " + argv_in[0] + ": " + errno_text(rc));
 
     RunResult result;
     char buf[4096];

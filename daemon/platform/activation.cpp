@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "ssocred/errno_text.hpp"
+
 #include "platform/launchd.hpp"
 #include "platform/systemd.hpp"
 
@@ -25,13 +27,13 @@ Expected<SocketRole> role_of_socket(const NamedFd& f, std::filesystem::path& uni
     socklen_t len = sizeof type;
     if (::getsockopt(f.fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0) {
         return Error::make(ErrorCode::Invalid,
-                           describe(f) + " is not a socket: " + std::strerror(errno));
+                           describe(f) + " is not a socket: " + errno_text(errno));
     }
     sockaddr_storage addr{};
     len = sizeof addr;
     if (::getsockname(f.fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
         return Error::make(ErrorCode::Invalid,
-                           describe(f) + ": getsockname failed: " + std::strerror(errno));
+                           describe(f) + ": getsockname failed: " + errno_text(errno));
     }
     if (type != SOCK_STREAM) {
         return Error::make(ErrorCode::Invalid,

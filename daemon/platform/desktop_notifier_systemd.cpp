@@ -8,6 +8,8 @@
 #include <spdlog/spdlog.h>
 #include <systemd/sd-bus.h>
 
+#include "ssocred/errno_text.hpp"
+
 #include "platform/desktop_notifier.hpp"
 
 namespace ssocred::platform {
@@ -37,7 +39,7 @@ class SdBusNotifier final : public DesktopNotifier {
         int r = sd_bus_open_user(&raw);
         BusPtr bus(raw);
         if (r < 0) {
-            no_bus(std::strerror(-r));
+            no_bus(errno_text(-r));
             return;
         }
         const auto usec = static_cast<std::uint64_t>(timeout_.count()) * 1000;
@@ -55,7 +57,7 @@ class SdBusNotifier final : public DesktopNotifier {
         if (r < 0) {
             // The bus is there but nobody shows notices (or it did not answer in time).
             spdlog::debug("desktop notification not shown: {}",
-                          error.message != nullptr ? error.message : std::strerror(-r));
+                          error.message != nullptr ? error.message : errno_text(-r));
             sd_bus_error_free(&error);
             return;
         }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "ssocred/errno_text.hpp"
 #include "ssocred/peer_identity.hpp"
 
 #include "store/unique_fd.hpp"
@@ -25,8 +26,7 @@ Expected<uid_t> unix_peer_uid(int fd) {
     struct ucred cred {};
     socklen_t len = sizeof cred;
     if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
-        return Error::make(ErrorCode::Io,
-                           std::string("SO_PEERCRED failed: ") + std::strerror(errno));
+        return Error::make(ErrorCode::Io, std::string("SO_PEERCRED failed: ") + errno_text(errno));
     }
     return cred.uid;
 }
@@ -48,7 +48,7 @@ Expected<UniqueFd> send_diag_request(const inet_diag_req_v2& req, std::uint16_t 
     UniqueFd nl(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
     if (!nl.valid()) {
         return Error::make(ErrorCode::Io,
-                           std::string("socket diagnostics unavailable: ") + std::strerror(errno));
+                           std::string("socket diagnostics unavailable: ") + errno_text(errno));
     }
     struct timeval tv {
         1, 0
@@ -68,7 +68,7 @@ Expected<UniqueFd> send_diag_request(const inet_diag_req_v2& req, std::uint16_t 
     if (::sendto(nl.get(), &msg, sizeof msg, 0, reinterpret_cast<sockaddr*>(&kernel),
                  sizeof kernel) < 0) {
         return Error::make(ErrorCode::Io,
-                           std::string("sock_diag request failed: ") + std::strerror(errno));
+                           std::string("sock_diag request failed: ") + errno_text(errno));
     }
     return nl;
 }
@@ -119,14 +119,14 @@ Expected<uid_t> tcp_peer_uid(const boost::asio::ip::tcp::endpoint& local,
     const ssize_t n = ::recv(nl->get(), buf, sizeof buf, 0);
     if (n < 0) {
         return Error::make(ErrorCode::Io,
-                           std::string("sock_diag reply failed: ") + std::strerror(errno));
+                           std::string("sock_diag reply failed: ") + errno_text(errno));
     }
     int len = static_cast<int>(n);
     for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
         if (h->nlmsg_type == NLMSG_ERROR) {
             const auto* err = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
             return Error::make(ErrorCode::NotFound,
-                               std::string("peer socket not found: ") + std::strerror(-err->error));
+                               std::string("peer socket not found: ") + errno_text(-err->error));
         }
         if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
             h->nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg))) {
@@ -155,7 +155,7 @@ Expected<std::vector<uid_t>> tcp_listener_uids(const boost::asio::ip::tcp::endpo
             const ssize_t n = ::recv(nl->get(), buf, sizeof buf, 0);
             if (n <= 0) {
                 return Error::make(ErrorCode::Io,
-                                   std::string("sock_diag reply failed: ") + std::strerror(errno));
+                                   std::string("sock_diag reply failed: ") + errno_text(errno));
             }
             int len = static_cast<int>(n);
             for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len);
