@@ -15,6 +15,21 @@ std::string tok(const std::string& v) {
     return "X-aws-ec2-metadata-token: " + v + "\r\n";
 }
 
+// IMDS has no shared secret, so it serves only the daemon's own user. A build whose OS layer
+// cannot tell who owns a TCP connection (portable) refuses everyone, saying why.
+TEST_F(ServeTest, ImdsIsRefusedWhereTcpOwnersAreUnknown) {
+    options.imds_require_same_uid = true;
+    start();
+    auto r = request(get("/latest/api/token", ttl("300"), "PUT"));
+    ASSERT_TRUE(r);
+    if (tcp_owners_known()) {
+        EXPECT_EQ(r->status, 200);
+    } else {
+        EXPECT_EQ(r->status, 403);
+        EXPECT_NE(r->body.find("container endpoint"), std::string::npos) << r->body;
+    }
+}
+
 TEST_F(ServeTest, ImdsTokenPut) {
     start();
     auto r = request(get("/latest/api/token", ttl("300"), "PUT"));

@@ -20,6 +20,8 @@
 #include <boost/asio/post.hpp>
 #include <gtest/gtest.h>
 
+#include "ssocred/peer_identity.hpp"
+
 #include "creds/credential_source.hpp"
 #include "serve/control_handler.hpp"
 #include "serve/endpoint_tokens.hpp"
@@ -106,6 +108,12 @@ class Conn {
 
 std::string get(const std::string& path, const std::string& extra_headers = "",
                 const std::string& method = "GET");
+
+// False where the OS layer cannot name the owner of a TCP peer (the portable build):
+// there the owner checks refuse (IMDS) or count every peer as another user's (budgets).
+inline bool tcp_owners_known() {
+    return ssocred::tcp_owner_visibility() != ssocred::TcpOwnerVisibility::None;
+}
 
 class ServeTest : public ::testing::Test {
   protected:
