@@ -15,8 +15,9 @@
 #include <utility>
 #include <vector>
 
-#include "serve/recycling_allocator.hpp"
 #include "ssocred/percent_encoding.hpp"
+
+#include "serve/recycling_allocator.hpp"
 
 namespace ssocred::serve {
 
