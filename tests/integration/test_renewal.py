@@ -10,9 +10,15 @@ from ssocred_testlib import wait_until
 from test_sessions import session_state
 
 
+ROLE_TTL = 24
+# docs/renewal.md: the serve floor is 5/12 of the lifetime, renewal starts 7/12 of it ahead
+# (plus up to 1/12 jitter), so a 24 s role session is served while >= 10 s remain and renewed
+# 8-10 s after it was issued.
+ROLE_FLOOR = ROLE_TTL * 5 // 12
+
+
 class RoleRenewal(DaemonTestCase):
-    # 60 s role sessions: the floor is 25 s (5/12 of the lifetime), renewal ~35 s ahead.
-    emulator_args = ("--approve-after", "0", "--device-interval", "0", "--role-ttl", "60")
+    emulator_args = ("--approve-after", "0", "--device-interval", "0", "--role-ttl", str(ROLE_TTL))
 
     def test_served_credentials_always_keep_the_floor_and_are_renewed_ahead(self):
         seen = set()
@@ -22,14 +28,17 @@ class RoleRenewal(DaemonTestCase):
             self.assertEqual(status, 200, body)
             j = json.loads(body)
             left = time.mktime(time.strptime(j["Expiration"], "%Y-%m-%dT%H:%M:%SZ")) - time.mktime(time.gmtime())
-            self.assertGreaterEqual(left, 24, "served credentials with less than the floor left")
+            # Whole seconds on both sides: one second of slack.
+            self.assertGreaterEqual(left, ROLE_FLOOR - 1, "served credentials with less than the floor left")
             seen.add(j["AccessKeyId"])
-            time.sleep(1)
+            time.sleep(0.5)
         self.assertGreaterEqual(len(seen), 2, "the role was not renewed ahead of expiry")
 
 
 class TokenRenewalFaults(DaemonTestCase):
-    emulator_args = ("--approve-after", "0", "--device-interval", "0", "--access-token-ttl", "40")
+    # Renewal at 40-50 % of the token's lifetime (sso_session.hpp): ~10-12 s here, and the
+    # retry after the 5xx (session backoff 5-10 s) still comes before the token expires.
+    emulator_args = ("--approve-after", "0", "--device-interval", "0", "--access-token-ttl", "24")
 
     def test_5xx_during_renewal_backs_off_then_succeeds(self):
         self.emu.fault("CreateToken", "status500", count=1)
@@ -39,6 +48,12 @@ class TokenRenewalFaults(DaemonTestCase):
         self.assertEqual(self.emu.admin("GET", "/__admin/faults")["faults"], [])
         # Backed off: a handful of attempts, not a storm.
         self.assertLessEqual(self.emu.counters()["create_token_grants"]["refresh_token"], 4)
+
+
+class Kill9DuringTokenRenewal(DaemonTestCase):
+    # A longer token than above: after the restart, the token saved before the killed renewal
+    # must still be usable (until 75 % of its lifetime) for the credentials request.
+    emulator_args = ("--approve-after", "0", "--device-interval", "0", "--access-token-ttl", "40")
 
     def test_kill9_during_renewal_keeps_the_session(self):
         self.emu.fault("CreateToken", "delay", count=1, delay_ms=4000)
