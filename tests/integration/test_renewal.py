@@ -51,34 +51,37 @@ class TokenRenewalFaults(DaemonTestCase):
 
 
 class Kill9DuringTokenRenewal(DaemonTestCase):
-    # A longer token than above: after the restart, the token saved before the killed renewal
-    # must still be usable (until 75 % of its lifetime) for the credentials request.
+    # The emulator processes a delayed call at once and holds back only its answer, so the
+    # killed renewal has spent the refresh token the daemon saved. With strict single-use
+    # rotation a restarted daemon whose renewal is due then ends in `login_required` (the
+    # known limit, asserted by test_faults_token_lost and test_crash_loop_strict); whether
+    # it was due at the restart depended on the jitter, which made this test flaky. Here the
+    # emulator keeps a rotated refresh token usable a while, as IdPs with a reuse interval do
+    # (test_crash_loop runs the same way): the session must then simply continue.
     emulator_args = ("--approve-after", "0", "--device-interval", "0", "--access-token-ttl", "40")
+    login = False
+
+    def refresh_grants(self):
+        return self.emu.counters()["create_token_grants"]["refresh_token"]
 
     def test_kill9_during_renewal_keeps_the_session(self):
+        self.emu.settings(refresh_reuse_grace=120)
+        self.daemon.login()
+        self.daemon.cli("use", "dev", check=True)
         self.emu.fault("CreateToken", "delay", count=1, delay_ms=4000)
-        wait_until(lambda: self.emu.counters()["create_token_grants"]["refresh_token"] >= 1,
-                   timeout=40, what="a renewal in flight")
+        wait_until(lambda: self.refresh_grants() >= 1, timeout=40, what="a renewal in flight")
         self.daemon.kill9()
         self.daemon.start()
         self.host, self.port = self.daemon.http_endpoint()
-        # The state loaded and serves at once: the access token saved before the renewal is
-        # still valid, so the active role's credentials come back without a new login.
+        # The state loaded and serves at once: the active role's credentials come back
+        # without a new login (renewing first with the saved refresh token if it is due).
         self.assertEqual(self.get("/v1/credentials", self.token)[0], 200)
-        # The emulator rotates refresh tokens strictly. If it already processed the killed
-        # request, the new refresh token died with the process: the old one is spent, and
-        # the only honest outcome is "login required" with that reason. Otherwise the
-        # session must simply continue.
-        time.sleep(6)  # the delayed request has been answered (or dropped) upstream by now
-        spent = any(t["used"] for t in self.emu.issued()["refresh_tokens"])
-        if spent:
-            wait_until(lambda: session_state(self.daemon)["state"] in ("login_required", "logged_in"),
-                       timeout=30, what="a settled session state")
-            st = session_state(self.daemon)
-            if st["state"] == "login_required":
-                self.assertIn("refresh", st["last_error"]["message"].lower())
-        else:
-            self.assertEqual(session_state(self.daemon)["state"], "logged_in")
+        # The renewal the kill cut short is made again with the saved refresh token.
+        wait_until(lambda: self.refresh_grants() >= 2, timeout=30, what="the renewal made again")
+        wait_until(lambda: session_state(self.daemon)["state"] == "logged_in"
+                   and session_state(self.daemon)["last_error"] is None,
+                   timeout=10, what="a logged-in session without an error")
+        self.assertEqual(self.emu.count("StartDeviceAuthorization"), 1)
 
 
 class ClockSkew(DaemonTestCase):
