@@ -37,8 +37,9 @@ for stage in $stages; do
             for var in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
                 export "$var=log_path=$reports/report${!var:+:${!var}}"
             done
-            # -j4 as in release (ASan costs the waiting integration tests ~20 % of a core);
-            # TSan's slowdown is several times larger, so tsan keeps two at a time.
+            # -j4 as in release; in these builds the fault tests count twice as well
+            # (tests/CMakeLists.txt). TSan's slowdown is several times larger than ASan's,
+            # so tsan keeps two at a time.
             jobs=4
             [ "$stage" = tsan ] && jobs=2
             status=0
