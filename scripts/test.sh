@@ -37,7 +37,7 @@ for stage in $stages; do
             for var in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
                 export "$var=log_path=$reports/report${!var:+:${!var}}"
             done
-            # -j4 as in release; in these builds the fault tests count twice as well
+            # -j4 as in release; in these builds the busier integration tests count twice too
             # (tests/CMakeLists.txt). TSan's slowdown is several times larger than ASan's,
             # so tsan keeps two at a time.
             jobs=4
