@@ -11,6 +11,7 @@
 
 #include "sso/pkce.hpp"
 #include "sso/url.hpp"
+#include "support/memory_persistence.hpp"
 
 namespace ssocred::sso {
 namespace {
@@ -132,30 +133,7 @@ class FakePortal : public PortalApi {
     std::atomic<int> unauthorized_left{0}, account_calls{0}, logouts{0};
 };
 
-class MemoryPersistence : public TokenPersistence {
-  public:
-    Expected<std::optional<TokenState>> load(const std::string& s) override {
-        std::lock_guard lock(mu);
-        auto it = tokens.find(s);
-        if (it == tokens.end()) return std::optional<TokenState>{};
-        return std::optional<TokenState>(it->second);
-    }
-    Status save(const TokenState& t) override {
-        std::lock_guard lock(mu);
-        tokens[t.session] = t;
-        ++saves;
-        return ok();
-    }
-    Status erase(const std::string& s) override {
-        std::lock_guard lock(mu);
-        tokens.erase(s);
-        ++erases;
-        return ok();
-    }
-    std::mutex mu;
-    std::map<std::string, TokenState> tokens;
-    int saves = 0, erases = 0;
-};
+using test::MemoryPersistence;
 
 constexpr const char* kConfig = R"([sso-session corp]
 sso_start_url = https://d-corp.awsapps.com/start
