@@ -2,7 +2,6 @@
 #include "sso/session_manager.hpp"
 
 #include <atomic>
-#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -12,6 +11,7 @@
 
 #include "sso/pkce.hpp"
 #include "sso/url.hpp"
+#include "support/memory_persistence.hpp"
 
 namespace ssocred::sso {
 namespace {
@@ -133,47 +133,7 @@ class FakePortal : public PortalApi {
     std::atomic<int> unauthorized_left{0}, account_calls{0}, logouts{0};
 };
 
-class MemoryPersistence : public TokenPersistence {
-  public:
-    Expected<std::optional<TokenState>> load(const std::string& s) override {
-        std::lock_guard lock(mu);
-        auto it = tokens.find(s);
-        if (it == tokens.end()) return std::optional<TokenState>{};
-        return std::optional<TokenState>(it->second);
-    }
-    Status save(const TokenState& t) override {
-        std::unique_lock lock(mu);
-        if (hold_next_save) {  // a slow disk: this save waits until the test lets it go
-            hold_next_save = false;
-            holding = true;
-            changed.notify_all();
-            changed.wait(lock, [&] { return !holding; });
-        }
-        tokens[t.session] = t;
-        ++saves;
-        return ok();
-    }
-    void wait_until_holding() {
-        std::unique_lock lock(mu);
-        changed.wait(lock, [&] { return holding; });
-    }
-    void release() {
-        std::lock_guard lock(mu);
-        holding = false;
-        changed.notify_all();
-    }
-    Status erase(const std::string& s) override {
-        std::lock_guard lock(mu);
-        tokens.erase(s);
-        ++erases;
-        return ok();
-    }
-    std::mutex mu;
-    std::condition_variable changed;
-    bool hold_next_save = false, holding = false;
-    std::map<std::string, TokenState> tokens;
-    int saves = 0, erases = 0;
-};
+using test::MemoryPersistence;
 
 constexpr const char* kConfig = R"([sso-session corp]
 sso_start_url = https://d-corp.awsapps.com/start
