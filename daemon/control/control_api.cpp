@@ -238,8 +238,10 @@ void ControlApi::handle(const Request& request, Responder respond) {
     if (allowed.empty())
         return respond(serve::json_error(WireError::NotFound,
                                          "no such control endpoint; see docs/control-api.md"));
+    // 405 with the code `invalid`, not method_not_allowed: the documented contract
+    // (docs/control-api.md), which the CLI reads as a usage error.
     Response r = serve::json_error(
-        405, "invalid",
+        405, WireError::Invalid,
         std::string(request.path) + " takes " + allowed + "; see docs/control-api.md");
     r.headers.emplace_back("Allow", allowed);
     respond(std::move(r));
