@@ -316,7 +316,7 @@ auto SessionManager::with_token(const std::string& session, const char* operatio
     // The portal refuses even a token just renewed: the session ended on the server side.
     // Marked like a refused refresh, so status says `login_required` and a sign-in
     // (`if_needed`) starts a new login instead of trusting the token again.
-    std::optional<TokenState> dead;
+    bool dead = false;
     {
         std::lock_guard lock(mu_);
         if (auto s = find_locked(session)) {
@@ -325,7 +325,7 @@ auto SessionManager::with_token(const std::string& session, const char* operatio
             if (s->token && s->generation == renewed->generation && !s->token->login_required) {
                 s->token->login_required = true;
                 ++s->generation;
-                dead = *s->token;
+                dead = true;
             }
         }
     }
@@ -334,7 +334,7 @@ auto SessionManager::with_token(const std::string& session, const char* operatio
             "SSO session {}: the portal rejected a renewed access token; a new login "
             "is needed",
             session);
-        persist(*dead);
+        persist_current(session);
     }
     return login_required(session, "was rejected by the SSO portal");
 }
