@@ -204,8 +204,9 @@ Expected<json> run_login(Context& ctx, const LoginRequest& request, const Talk& 
     const SigninFlow actual =
         str(login, "flow") == "device_code" ? SigninFlow::DeviceCode : SigninFlow::Pkce;
     // No URL: the login failed before there was anything to open (RegisterClient or
-    // StartDeviceAuthorization refused; the state loop below reports why), or, for a
-    // joiner, the login has not got one yet (shown when a poll brings it).
+    // StartDeviceAuthorization refused; the state loop below reports why), or it has not
+    // got one yet (a joiner's, or one whose upstream start is slow: the daemon answers
+    // after 20 s without it), shown when a poll brings it.
     bool url_shown = false;
     auto show_url = [&] {
         const std::string url = str(login, "url");
@@ -216,18 +217,22 @@ Expected<json> run_login(Context& ctx, const LoginRequest& request, const Talk& 
         out << std::flush;
         url_shown = true;
     };
-    show_url();
-    const std::string url = str(login, "url");
+    // A joiner leaves the browser to the one who started the login (one tab, not one per
+    // process asking). Opened once, when the URL is first shown.
+    bool browser_offered = joined || request.no_browser;
+    auto offer_browser = [&] {
+        const std::string url = str(login, "url");
+        if (browser_offered || url.empty()) return;
+        say_browser(out, actual, open_in_browser(url, talk.fd));
+        out << std::flush;
+        browser_offered = true;
+    };
 
     // Ctrl-C (and SIGTERM/SIGHUP) must cancel the login in the daemon, not just kill us;
     // installed before the browser runs, which a $BROWSER command may do in the foreground.
     SignalPipe signals({SIGINT, SIGTERM, SIGHUP});
-    // A joiner leaves the browser to the one who started the login (one tab, not one per
-    // process asking).
-    if (!joined && !request.no_browser && !url.empty()) {
-        say_browser(out, actual, open_in_browser(url, talk.fd));
-        out << std::flush;
-    }
+    show_url();
+    offer_browser();
 
     const std::string poll_base = "/v1/login/" + url_encode(id);
     // Only the process that started the login cancels it; a joiner stops its own wait.
@@ -258,6 +263,7 @@ Expected<json> run_login(Context& ctx, const LoginRequest& request, const Talk& 
         if (!url_shown && !str(login, "url").empty()) {
             progress.clear();
             show_url();
+            offer_browser();
         }
         const auto left = remaining(login, std::chrono::system_clock::now());
         if (left && left->count() <= 0) {

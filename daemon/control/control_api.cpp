@@ -125,6 +125,17 @@ bool bool_member(const json& j, const char* name) {
     return jf::bool_or(j, name);
 }
 
+// How long the first answer of POST /v1/login waits for the URL (RegisterClient and
+// StartDeviceAuthorization, or the loopback listener): after that it answers `pending`
+// without one, and the CLI's long polls bring it.
+constexpr std::chrono::seconds kLoginPromptWait{20};
+
+// What the first answer of a login waits for: the URL to open, or the end (a failure of
+// the upstream start, a cancel).
+bool has_prompt(const sso::LoginProgress& p) {
+    return !p.url.empty() || p.state != sso::LoginState::Pending;
+}
+
 // "/v1/login/abc" -> "abc" for prefix "/v1/login/"; empty when the path is not below it.
 std::string tail_after(std::string_view path, std::string_view prefix) {
     if (!path.starts_with(prefix)) return {};
@@ -339,25 +350,38 @@ void ControlApi::start_login(const Request& request, Responder respond) {
     sso::LoginOptions options;
     options.session = session;
     options.use_device_code = bool_member(*body, "use_device_code");
-    const bool if_needed = bool_member(*body, "if_needed");
-    boost::asio::post(
-        ctx_.blocking, [this, options, if_needed, health, respond = std::move(respond)] {
-            // `if_needed`: a session that is logged in gets no new login (`ssocred login`
-            // without --force, and the sign-in a command starts after another one finished).
-            if (if_needed) {
-                auto name = ctx_.sessions.resolve_session(options.session);
-                if (!name) return fail(respond, health.explain(name.error()));
-                for (const auto& s : ctx_.sessions.status())
-                    if (s.name == *name && s.state == "logged_in")
-                        return respond(json_response(
-                            200, with_config_note(control_json::logged_in(s), health)));
-            }
-            auto started = ctx_.sessions.start_login(options);
-            if (!started) return fail(respond, health.explain(started.error()));
-            respond(json_response(
-                202,
-                with_config_note(control_json::login(started->progress, started->joined), health)));
-        });
+    // Nothing here waits for the upstream: the manager only creates the login (its own
+    // thread makes RegisterClient and the first calls), and the answer waits for the URL
+    // parked on the loop. So logins whose upstream is slow hold no worker that `list`,
+    // `logout` or `status` need.
+    options.prompt_wait = std::chrono::milliseconds(0);
+
+    // `if_needed`: a session that can get a token without a person gets no new login
+    // (`ssocred login` without --force, and the sign-in a command starts after another one
+    // finished). Every other state needs one: `logged_out`, `login_required` (the refresh
+    // token was refused, or the access token expired and cannot be renewed, or the portal
+    // rejected even a renewed token) and `login_in_progress` (joined below).
+    if (bool_member(*body, "if_needed")) {
+        auto name = ctx_.sessions.resolve_session(options.session);
+        if (!name) return fail(respond, health.explain(name.error()));
+        for (const auto& s : ctx_.sessions.status())
+            if (s.name == *name && s.state == "logged_in")
+                return respond(
+                    json_response(200, with_config_note(control_json::logged_in(s), health)));
+    }
+    auto started = ctx_.sessions.start_login(options);
+    if (!started) return fail(respond, health.explain(started.error()));
+    const bool joined = started->joined;
+    auto answer = [health, joined, respond = std::move(respond)](const sso::LoginProgress& p) {
+        respond(json_response(202, with_config_note(control_json::login(p, joined), health)));
+    };
+    // A joiner is answered at once: its login may be further on, and the CLI shows the URL
+    // when a poll brings it.
+    if (joined || has_prompt(started->progress)) return answer(started->progress);
+    auto task = ctx_.sessions.login_task(started->progress.id);
+    if (!task) return answer(started->progress);  // cannot happen: it was just created
+    polls_.park_until(std::move(*task), started->progress.version, kLoginPromptWait, has_prompt,
+                      std::move(answer));
 }
 
 void ControlApi::get_login(const std::string& id, const Request& request, Responder respond) {
@@ -381,11 +405,11 @@ void ControlApi::get_login(const std::string& id, const Request& request, Respon
 }
 
 void ControlApi::cancel_login(const std::string& id, Responder respond) {
-    boost::asio::post(ctx_.blocking, [this, id, respond = std::move(respond)] {
-        auto cancelled = ctx_.sessions.cancel_login(id);
-        if (!cancelled) return fail(respond, cancelled.error());
-        respond(json_response(200, control_json::login(*cancelled, false)));
-    });
+    // On the loop: a cancel takes the login table's lock only briefly and never waits for
+    // the login's thread (which may sit in an upstream call).
+    auto cancelled = ctx_.sessions.cancel_login(id);
+    if (!cancelled) return fail(respond, cancelled.error());
+    respond(json_response(200, control_json::login(*cancelled, false)));
 }
 
 void ControlApi::logout(const Request& request, Responder respond) {

@@ -1,10 +1,12 @@
 // ControlApi: docs/control-api.md on top of the daemon's parts.
 //
 // Threading: handle() runs on the event loop. Anything that may block on upstream I/O
-// (logins, logout, account listings) runs on the `blocking` executor and answers from
-// there (a Responder may be called from any thread); the engine is touched only on the
-// loop, so results that change it are posted back to `loop` first. Long polls on a login
-// hold no thread: they are parked on the loop (control/login_polls.hpp).
+// (logout, account listings) runs on the `blocking` executor and answers from there (a
+// Responder may be called from any thread); the engine is touched only on the loop, so
+// results that change it are posted back to `loop` first. Logins never take a `blocking`
+// worker: each runs its upstream calls on its own thread (sso::LoginTask), and both the
+// first answer of POST /v1/login (waiting for the URL) and the long polls on a login are
+// parked on the loop (control/login_polls.hpp).
 #pragma once
 
 #include <chrono>
@@ -82,7 +84,7 @@ class ControlApi final : public serve::ControlHandler {
 
     ControlContext ctx_;
     ClientBoundTokens bound_;  // after ctx_: it uses the loop and the tokens
-    LoginPolls polls_;         // GET /v1/login/{id}?wait=N still waiting
+    LoginPolls polls_;         // POST /v1/login and GET /v1/login/{id}?wait=N still waiting
     serve::BoundEndpoints endpoints_;
 };
 

@@ -1,4 +1,5 @@
-// LoginPolls: the long polls of GET /v1/login/{id}?wait=N, parked on the event loop.
+// LoginPolls: the long polls of GET /v1/login/{id}?wait=N, and the first answer of
+// POST /v1/login while the login's upstream start runs, parked on the event loop.
 //
 // No thread waits for a login to change: a poll is a responder put aside with a deadline
 // timer. The login's thread calls back when the login's version changes
@@ -24,6 +25,8 @@ namespace ssocred {
 class LoginPolls {
   public:
     using Answer = std::function<void(const sso::LoginProgress&)>;
+    // Whether a change is the one the poll waits for (null: any change is).
+    using Ready = std::function<bool(const sso::LoginProgress&)>;
 
     explicit LoginPolls(boost::asio::any_io_executor loop);
     ~LoginPolls();  // drops the polls still parked (their connections close unanswered)
@@ -33,12 +36,20 @@ class LoginPolls {
     // Answers once `task`'s version differs from `seen_version`, or after `wait`.
     void park(std::shared_ptr<sso::LoginTask> task, std::uint64_t seen_version,
               std::chrono::milliseconds wait, Answer answer);
+    // Answers once a change makes `ready` true, or after `wait`, with the progress as it is
+    // then. Changes that do not are waited past, still without a thread.
+    void park_until(std::shared_ptr<sso::LoginTask> task, std::uint64_t seen_version,
+                    std::chrono::milliseconds wait, Ready ready, Answer answer);
     // Answers every parked poll now, with the progress as it is (the daemon is stopping).
     void answer_all();
     std::size_t parked() const noexcept { return polls_.size(); }
 
   private:
     struct Poll;
+    // (Re-)registers poll `id` for the next change after `seen_version`.
+    void watch(std::uint64_t id, std::uint64_t seen_version);
+    // On the loop: a change arrived for poll `id`.
+    void changed(std::uint64_t id, const sso::LoginProgress& progress);
     void answer(std::uint64_t id, const sso::LoginProgress& progress);
 
     boost::asio::any_io_executor loop_;

@@ -71,7 +71,9 @@ struct LoginOptions {
     std::string session;  // empty: the default session
     bool use_device_code = false;
     // start_login waits this long for the URL to show (RegisterClient + first calls), so the
-    // 202 answer can carry it. 0 returns at once; poll with wait_login().
+    // 202 answer can carry it. 0 returns at once without any upstream call (they run on the
+    // login's own thread) and takes the table's lock only briefly: callable on the event
+    // loop. Then wait on login_task() (the control API does) or poll with wait_login().
     std::chrono::milliseconds prompt_wait{std::chrono::seconds(20)};
 };
 
@@ -117,7 +119,9 @@ class SessionManager final : public RoleCredentialFetcher {
     // All accounts with their roles (every page), cached for accounts_ttl; refresh bypasses it.
     Expected<AccountList> list_accounts(const std::string& session, bool refresh);
 
-    // Starts a login (or joins the running one for that session).
+    // Starts a login (or joins the running one for that session). Errors here are the ones
+    // known without the upstream (unknown session); an upstream start that fails ends the
+    // login `failed` with the error.
     Expected<LoginStart> start_login(const LoginOptions& options);
     Expected<LoginProgress> login(const std::string& id) const;
     // Long poll: returns when the login's version differs from seen_version, or after timeout.

@@ -14,9 +14,9 @@ import sys
 import textwrap
 import unittest
 
-from daemon_harness import SSOCRED
-from itest import DaemonTestCase
-from ssocred_testlib import wait_until
+from daemon_harness import SSOCRED, Daemon
+from itest import PROFILES, DaemonTestCase
+from ssocred_testlib import Emulator, free_tmpdir, wait_until
 
 # Fetches credentials the way the AWS CLI does (botocore's chain), from the environment
 # `ssocred exec` sets: the container endpoint and its token.
@@ -350,6 +350,89 @@ class Flows(DaemonTestCase):
                 if p is not None and p.poll() is None:
                     p.kill()
                     p.wait()
+
+
+class SlowUpstream(unittest.TestCase):
+    """Logins whose upstream start is slow (StartDeviceAuthorization answers late) hold no
+    worker of the daemon: `list` (the portal, on the control pool) and `status` answer while
+    two of them wait, and both logins finish afterwards (issue 17)."""
+    START_DELAY_MS = 8000  # under the daemon's upstream read timeout (15 s)
+
+    def setUp(self):
+        self.tmp = free_tmpdir()
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.emu = Emulator("--approve-after", "0", "--device-interval", "0")
+        self.emu.start()
+        self.addCleanup(self.emu.stop)
+        sessions = {name: {"sso_start_url": f"https://d-{n}.awsapps.com/start",
+                           "sso_region": "us-east-1",
+                           "sso_registration_scopes": "sso:account:access"}
+                    for n, name in enumerate(("demo", "other"), start=1)}
+        self.daemon = Daemon(self.emu.url, tmpdir=os.path.join(self.tmp, "d"),
+                             config_profiles=PROFILES, config_sessions=sessions)
+        self.addCleanup(self.daemon.close)
+        self.daemon.start()
+        self.daemon.login(session="demo")
+        self.procs = []
+        self.addCleanup(self._stop_procs)
+
+    def _stop_procs(self):
+        for p, out in self.procs:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+            out.close()
+
+    def spawn_login(self, *args):
+        out = open(os.path.join(self.tmp, f"login{len(self.procs)}.out"), "w+")
+        p = subprocess.Popen([SSOCRED, "login", "--no-browser", *args], env=self.daemon.env,
+                             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+        self.procs.append((p, out))
+        return p, out
+
+    @staticmethod
+    def text_of(out):
+        out.seek(0)
+        return out.read()
+
+    def test_two_slow_login_starts_stall_neither_list_nor_status(self):
+        before = self.emu.count("StartDeviceAuthorization")
+        self.emu.settings(approve_after=-1)  # pending until approve(): the URL shows first
+        self.emu.fault("StartDeviceAuthorization", "delay", count=2,
+                       delay_ms=self.START_DELAY_MS)
+        # A new login for the logged-in session (its token keeps serving) and one for the
+        # logged-out one: the daemon's control pool has two workers.
+        logins = [self.spawn_login("--sso-session", "demo", "--force"),
+                  self.spawn_login("--sso-session", "other")]
+        wait_until(lambda: self.emu.count("StartDeviceAuthorization") == before + 2, timeout=20,
+                   what="both logins to wait on the upstream")
+
+        r = self.daemon.cli("list", "--sso-session", "demo", "--no-login", timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("DeveloperAccess", r.stdout)
+        r = self.daemon.cli("status", timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # Both answered while the logins still wait for the upstream: no URL yet.
+        for p, out in logins:
+            text = self.text_of(out)
+            self.assertIsNone(p.poll(), text)
+            self.assertNotIn("Sign in to", text)
+
+        # Then the upstream answers: both logins show their URL, the person approves them,
+        # and both go through as always.
+        for p, out in logins:
+            wait_until(lambda out=out: "Sign in to" in self.text_of(out), timeout=30,
+                       what="the login to show its URL")
+        self.assertEqual(self.emu.approve(), 2)
+        for p, out in logins:
+            self.assertEqual(p.wait(60), 0)
+            text = self.text_of(out)
+            self.assertIn("Sign in to", text)
+            self.assertIn("Logged in to", text)
+        _, st = self.daemon.control("GET", "/v1/status")
+        self.assertEqual({s["name"]: s["state"] for s in st["sessions"]},
+                         {"demo": "logged_in", "other": "logged_in"})
 
 
 if __name__ == "__main__":

@@ -57,7 +57,34 @@ TokenState corp_token(SystemTime now) {
 
 }  // namespace
 
+void FakeOidc::hold() {
+    std::lock_guard lock(gate_mu_);
+    held_ = true;
+}
+
+void FakeOidc::release() {
+    {
+        std::lock_guard lock(gate_mu_);
+        held_ = false;
+    }
+    gate_cv_.notify_all();
+}
+
+int FakeOidc::waiting() const {
+    std::lock_guard lock(gate_mu_);
+    return waiting_;
+}
+
+void FakeOidc::pass_gate() {
+    std::unique_lock lock(gate_mu_);
+    ++waiting_;
+    gate_cv_.wait(lock, [this] { return !held_; });
+    --waiting_;
+}
+
 Expected<ClientRegistration> FakeOidc::register_client(const sso::RegisterClientRequest& r) {
+    pass_gate();
+    if (register_error) return *register_error;
     ClientRegistration c;
     c.client_id = "client-1";
     c.client_secret = Secret(std::string("client-secret"));
@@ -69,6 +96,7 @@ Expected<ClientRegistration> FakeOidc::register_client(const sso::RegisterClient
 
 Expected<sso::DeviceAuthorization> FakeOidc::start_device_authorization(const ClientRegistration&,
                                                                         const std::string&) {
+    pass_gate();
     sso::DeviceAuthorization d;
     d.device_code = Secret(std::string("device-code"));
     d.user_code = "ABCD-EFGH";
@@ -87,6 +115,7 @@ Expected<sso::TokenResponse> FakeOidc::create_token_device(const ClientRegistrat
 
 Expected<sso::TokenResponse> FakeOidc::create_token_refresh(const ClientRegistration&,
                                                             const Secret&) {
+    if (refresh_error) return *refresh_error;
     return token_response("refreshed-access", "");
 }
 
@@ -99,6 +128,7 @@ Expected<sso::TokenResponse> FakeOidc::create_token_auth_code(const ClientRegist
 Expected<RoleCredentials> FakePortal::get_role_credentials(const Secret&,
                                                            const std::string& account,
                                                            const std::string& role) {
+    if (unauthorized) return Error::make(ErrorCode::Unauthorized, "401");
     RoleCredentials c;
     c.role = RoleRef{account, role, ""};
     c.access_key_id = "ASIAFAKE";
@@ -109,6 +139,7 @@ Expected<RoleCredentials> FakePortal::get_role_credentials(const Secret&,
 }
 
 Expected<std::vector<sso::PortalAccount>> FakePortal::list_accounts(const Secret&) {
+    if (unauthorized) return Error::make(ErrorCode::Unauthorized, "401");
     return std::vector<sso::PortalAccount>{{"111111111111", "dev", "d@example.com"},
                                            {"222222222222", "prod", "p@example.com"}};
 }
@@ -164,6 +195,7 @@ void ControlFixture::SetUp() {
 }
 
 void ControlFixture::TearDown() {
+    oidc->release();  // a login waiting on the upstream returns, so the manager can join it
     // Blocking work still running finishes first (it posts back to the loop, which runs
     // once more while everything it may touch is alive); logins end with the manager.
     pool.join();

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -32,9 +33,14 @@
 namespace ssocred::control_test {
 
 // Identity Center's OIDC service: registrations and device logins, which stay pending
-// while `device_pending` is set.
+// while `device_pending` is set. hold() makes it a service that does not answer:
+// RegisterClient and StartDeviceAuthorization wait until release().
 class FakeOidc final : public sso::OidcApi {
   public:
+    void hold();
+    void release();
+    int waiting() const;  // calls waiting for release()
+
     Expected<ClientRegistration> register_client(const sso::RegisterClientRequest& r) override;
     Expected<sso::DeviceAuthorization> start_device_authorization(const ClientRegistration&,
                                                                   const std::string&) override;
@@ -48,6 +54,16 @@ class FakeOidc final : public sso::OidcApi {
     std::optional<std::chrono::seconds> clock_skew() const override { return std::nullopt; }
 
     std::atomic<bool> device_pending{true};
+    // Set before the call that should see them.
+    std::optional<Error> register_error;  // RegisterClient fails with this
+    std::optional<Error> refresh_error;   // CreateToken (refresh) fails with this
+
+  private:
+    void pass_gate();
+    mutable std::mutex gate_mu_;
+    std::condition_variable gate_cv_;
+    bool held_ = false;
+    int waiting_ = 0;
 };
 
 // The portal: account 111111111111 has ReadOnly and Admin, 222222222222 Admin.
@@ -61,6 +77,8 @@ class FakePortal final : public sso::PortalApi {
                                                           const std::string& account) override;
     Status logout(const Secret&) override { return ok(); }
     std::optional<std::chrono::seconds> clock_skew() const override { return std::nullopt; }
+
+    std::atomic<bool> unauthorized{false};  // every call answers 401 (the session ended)
 
   private:
     const Clock& clock_;

@@ -158,6 +158,34 @@ TEST_F(Polls, AChangeBeforeParkingAnswersAtOnce) {
     on_loop([&] { polls.reset(); });
 }
 
+TEST_F(Polls, ParkUntilWaitsPastChangesThatAreNotReady) {
+    auto polls = std::make_unique<LoginPolls>(io.get_executor());
+    std::promise<sso::LoginProgress> answered;
+    on_loop([&] {
+        polls->park_until(
+            task, task->snapshot().version, 30s,
+            [](const sso::LoginProgress& p) { return p.state != sso::LoginState::Pending; },
+            [&](const sso::LoginProgress& p) { answered.set_value(p); });
+    });
+    auto got = answered.get_future();
+    // Two changes the poll does not wait for, from another thread; the poll stays parked.
+    std::thread([this] {
+        task->set_prompt("https://device.example/", "ABCD", std::nullopt);
+        task->set_prompt("https://device.example/2", "EFGH", std::nullopt);
+    }).join();
+    on_loop([] {});  // what the changes posted has run
+    on_loop([&] { EXPECT_EQ(polls->parked(), 1u); });
+    EXPECT_EQ(got.wait_for(0s), std::future_status::timeout);
+    std::thread([this] { task->finish(sso::LoginState::Failed, "refused"); }).join();
+    const sso::LoginProgress p = got.get();
+    EXPECT_EQ(p.state, sso::LoginState::Failed);
+    EXPECT_EQ(p.user_code, "EFGH");
+    on_loop([&] {
+        EXPECT_EQ(polls->parked(), 0u);
+        polls.reset();
+    });
+}
+
 TEST_F(Polls, DeadlineAnswersWithTheProgressAsItIs) {
     auto polls = std::make_unique<LoginPolls>(io.get_executor());
     std::promise<sso::LoginProgress> answered;
