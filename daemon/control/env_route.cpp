@@ -186,7 +186,7 @@ void ControlApi::env(const serve::Request& request, serve::Responder respond) {
         if (plan->imds) return respond(ci::secret_json(200, std::move(j), {}));
 
         // A role token for --profile and --container, else an active-role token.
-        const bool scoped = plan->scoped;  // a role was found: container needs one
+        const bool scoped = plan->scoped;  // then `role` is set: refused above without one
         Expected<serve::MintedToken> minted =
             scoped
                 ? ctx_.tokens.mint(plan->role->role, plan->lifetime, plan->file, plan->label,
