@@ -19,6 +19,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "env_plan.hpp"
+#include "json_util.hpp"
 #include "platform/os_layer.hpp"
 #include "process.hpp"
 
@@ -63,12 +64,15 @@ Expected<std::vector<Ipv4Address>> ipv4_addresses() {
     if (!doc.is_array())
         return Error::make(ErrorCode::BadResponse, "cannot read the output of `ip -j addr show`");
     std::vector<Ipv4Address> out;
+    // Lenient readers: a member of an unexpected type (another `ip` version) is skipped,
+    // never an exception that ends the command.
     for (const auto& link : doc) {
-        if (!link.is_object() || !link.contains("addr_info")) continue;
-        const std::string name = link.value("ifname", "");
-        for (const auto& a : link["addr_info"]) {
-            if (!a.is_object() || a.value("family", "") != "inet") continue;
-            out.push_back({name, a.value("local", ""), a.value("prefixlen", 0)});
+        const std::string name = str(link, "ifname");
+        for (const auto& a : arr(link, "addr_info")) {
+            if (str(a, "family") != "inet") continue;
+            const std::int64_t prefix = num(a, "prefixlen", -1);
+            if (prefix < 0 || prefix > 32) continue;
+            out.push_back({name, str(a, "local"), static_cast<int>(prefix)});
         }
     }
     return out;

@@ -31,11 +31,11 @@ int list_tokens(Context& ctx) {
         // process whose exit revokes it. "never" only for a token minted over the control
         // API without an expiry: the CLI always gives one.
         std::string expires = exp.is_string() ? format_when(exp, now) : "never";
-        if (const json& idle = member(tok, "idle_seconds"); idle.is_number_integer())
-            expires +=
-                " (idle " + format_duration(std::chrono::seconds(idle.get<long long>())) + ")";
-        if (const json& pid = member(tok, "bound_pid"); pid.is_number_integer())
-            expires += ", with pid " + std::to_string(pid.get<long long>());
+        // num(): a value out of range reads as absent (-1 here), never a wrapped number.
+        if (const auto idle = num(tok, "idle_seconds", -1); idle >= 0)
+            expires += " (idle " + format_duration(std::chrono::seconds(idle)) + ")";
+        if (const auto pid = num(tok, "bound_pid", -1); pid > 0)
+            expires += ", with pid " + std::to_string(pid);
         t.add({str(tok, "id"), role.is_object() ? describe_role(role) : "(active role)",
                str(tok, "label"), format_when(member(tok, "created_at"), now), expires,
                str(tok, "token_file", "-")});

@@ -185,7 +185,7 @@ std::string bash() {
          "        return\n"
          "    fi\n"
          "    case \"$cmd\" in\n"
-         "        use) COMPREPLY=($(compgen -W \"$(_ssocred_profiles)\" -- \"$cur\")) ;;\n"
+         "        use|console) COMPREPLY=($(compgen -W \"$(_ssocred_profiles)\" -- \"$cur\")) ;;\n"
          "        help) COMPREPLY=($(compgen -W \"" +
          command_names() +
          "\" -- \"$cur\")) ;;\n"
@@ -252,7 +252,11 @@ std::string zsh() {
         "_ssocred_token_ids() {\n"
         "    (( ${words[(I)revoke]} )) || return 1\n"
         "    local -a ids\n"
-        "    ids=(${(f)\"$(command ssocred tokens --json 2>/dev/null | " +
+        "    # The daemon that --socket named, if the command line names one (two expansions:\n"
+        "    # zsh does not split one into `--socket` and the path).\n"
+        "    ids=(${(f)\"$(command ssocred ${ssocred_socket:+--socket} "
+        "${ssocred_socket:+$ssocred_socket} "
+        "tokens --json 2>/dev/null | " +
         std::string(kTokenIdSed) +
         ")\"})\n"
         "    compadd -a ids\n"
@@ -296,6 +300,8 @@ std::string zsh() {
          "        '(-h --help)'{-h,--help}'[help]' \\\n"
          "        '1:command:->command' \\\n"
          "        '*::argument:->argument'\n"
+         "    # Seen by _ssocred_token_ids (zsh scoping is dynamic); (Q) drops the quoting.\n"
+         "    local ssocred_socket=${(Q)opt_args[--socket]}\n"
          "    case $state in\n"
          "        command) _describe -t commands 'ssocred command' commands ;;\n"
          "        argument)\n"
@@ -310,7 +316,9 @@ std::string zsh() {
         for (const auto& f : c.flags) s += " \\\n                        " + zsh_flag(f);
         if (c.supports_json) s += " \\\n                        '--json[machine-readable output]'";
         s += " \\\n                        '--help[help]'";
-        if (c.name == "use") s += " \\\n                        '1:profile:_ssocred_profiles'";
+        // `use PROFILE` and `console PROFILE` (ACCOUNT/ROLE is typed, not completed).
+        if (c.name == "use" || c.name == "console")
+            s += " \\\n                        '1:profile:_ssocred_profiles'";
         if (c.name == "help")
             s += " \\\n                        '1:command:(" + command_names() + ")'";
         if (c.name == "completion") s += " \\\n                        '1:shell:(bash zsh fish)'";
@@ -452,7 +460,8 @@ std::string fish() {
             s += line + " -d '" + fish_text(f.help) + "'\n";
         }
     }
-    s += "complete -c ssocred -n '__fish_seen_subcommand_from use' -a '(__ssocred_profiles)'\n"
+    s += "complete -c ssocred -n '__fish_seen_subcommand_from use console' -a "
+         "'(__ssocred_profiles)'\n"
          "complete -c ssocred -n '__fish_seen_subcommand_from help' -a '" +
          command_names() +
          "'\n"

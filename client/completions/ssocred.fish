@@ -129,7 +129,7 @@ complete -c ssocred -n '__fish_seen_subcommand_from credential-process; and not 
 complete -c ssocred -n '__fish_seen_subcommand_from credential-process; and not __ssocred_in_exec' -l no-login -d 'fail instead of signing in when the session needs a login'
 complete -c ssocred -n '__fish_seen_subcommand_from container-setup; and not __ssocred_in_exec' -l bridge -x -a '(__fish_print_interfaces)' -d 'the bridge interface (default docker0)'
 complete -c ssocred -n '__fish_seen_subcommand_from container-setup; and not __ssocred_in_exec' -l undo -d 'remove the address'
-complete -c ssocred -n '__fish_seen_subcommand_from use' -a '(__ssocred_profiles)'
+complete -c ssocred -n '__fish_seen_subcommand_from use console' -a '(__ssocred_profiles)'
 complete -c ssocred -n '__fish_seen_subcommand_from help' -a 'login logout list use profiles status env tokens exec console credential-process container-setup doctor completion help'
 complete -c ssocred -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
 complete -c ssocred -n '__fish_seen_subcommand_from tokens; and not __fish_seen_subcommand_from list revoke rotate-main' -a 'list revoke rotate-main'

@@ -119,11 +119,11 @@ Expected<json> body_object(const Request& request) {
 
 // Optional request members (ssocred/json_fields.hpp): absent or mistyped reads as "" / false.
 std::string string_member(const json& j, const char* name) {
-    return jf::string_member(j, name).value_or(std::string());
+    return jf::string_or(j, name);
 }
 
 bool bool_member(const json& j, const char* name) {
-    return jf::bool_member(j, name).value_or(false);
+    return jf::bool_or(j, name);
 }
 
 // "/v1/login/abc" -> "abc" for prefix "/v1/login/"; empty when the path is not below it.
@@ -232,8 +232,10 @@ void ControlApi::handle(const Request& request, Responder respond) {
     if (allowed.empty())
         return respond(serve::json_error(WireError::NotFound,
                                          "no such control endpoint; see docs/control-api.md"));
+    // 405 with the code `invalid`, not method_not_allowed: the documented contract
+    // (docs/control-api.md), which the CLI reads as a usage error.
     Response r = serve::json_error(
-        405, "invalid",
+        405, WireError::Invalid,
         std::string(request.path) + " takes " + allowed + "; see docs/control-api.md");
     r.headers.emplace_back("Allow", allowed);
     respond(std::move(r));
@@ -655,17 +657,17 @@ namespace {
 // "ttl_seconds" (fixed) or "idle_seconds" (sliding): whole seconds, at most one of them.
 Expected<serve::TokenLifetime> lifetime_members(const json& body) {
     serve::TokenLifetime lifetime;
-    if (auto it = body.find("ttl_seconds"); it != body.end() && !it->is_null()) {
-        if (!it->is_number_integer() || it->get<long long>() <= 0)
-            return invalid("ttl_seconds must be a positive whole number");
-        lifetime.ttl = Seconds(it->get<long long>());
+    if (!jf::absent(body, "ttl_seconds")) {
+        const auto ttl = jf::int_member(body, "ttl_seconds");
+        if (!ttl || *ttl <= 0) return invalid("ttl_seconds must be a positive whole number");
+        lifetime.ttl = Seconds(*ttl);
     }
-    if (auto it = body.find("idle_seconds"); it != body.end() && !it->is_null()) {
-        if (!it->is_number_integer() || it->get<long long>() <= 0 ||
-            it->get<long long>() > serve::EndpointTokens::kMaxIdle.count())
+    if (!jf::absent(body, "idle_seconds")) {
+        const auto idle = jf::int_member(body, "idle_seconds");
+        if (!idle || *idle <= 0 || *idle > serve::EndpointTokens::kMaxIdle.count())
             return invalid("idle_seconds must be a whole number from 1 to " +
                            std::to_string(serve::EndpointTokens::kMaxIdle.count()));
-        lifetime.idle = Seconds(it->get<long long>());
+        lifetime.idle = Seconds(*idle);
     }
     if (lifetime.ttl && lifetime.idle)
         return invalid(

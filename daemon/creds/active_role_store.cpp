@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ssocred/json_fields.hpp"
+
 #include "store/atomic_file.hpp"
 
 namespace ssocred {
@@ -13,22 +15,25 @@ Expected<std::optional<ActiveRole>> ActiveRoleStore::load() const {
     if (!std::filesystem::exists(path(), ec)) return std::optional<ActiveRole>();
     auto text = read_file(path(), 64 * 1024);
     if (!text) return text.error();
-    try {
-        const auto j = nlohmann::json::parse(*text);
-        ActiveRole active;
-        active.role.account_id = j.at("account_id").get<std::string>();
-        active.role.role_name = j.at("role_name").get<std::string>();
-        active.role.session = j.value("session", std::string());
-        if (j.contains("profile") && j.at("profile").is_string())
-            active.profile = j.at("profile").get<std::string>();
-        if (active.role.account_id.empty() || active.role.role_name.empty())
-            return Error::make(ErrorCode::Invalid,
-                               path().string() + " names no role; run `ssocred use` again");
-        return std::optional<ActiveRole>(std::move(active));
-    } catch (const nlohmann::json::exception&) {
+    const auto malformed = [this] {
         return Error::make(ErrorCode::Invalid,
                            path().string() + " is malformed; run `ssocred use` again");
-    }
+    };
+    const auto j = jf::parse_object(*text);
+    if (!j) return malformed();
+    ActiveRole active;
+    auto account_id = jf::string_member(*j, "account_id");
+    auto role_name = jf::string_member(*j, "role_name");
+    auto session = jf::string_member_or(*j, "session");
+    if (!account_id || !role_name || !session) return malformed();
+    active.role.account_id = std::move(*account_id);
+    active.role.role_name = std::move(*role_name);
+    active.role.session = std::move(*session);
+    active.profile = jf::string_member(*j, "profile");  // null: no profile named
+    if (active.role.account_id.empty() || active.role.role_name.empty())
+        return Error::make(ErrorCode::Invalid,
+                           path().string() + " names no role; run `ssocred use` again");
+    return std::optional<ActiveRole>(std::move(active));
 }
 
 Status ActiveRoleStore::save(const ActiveRole& active) const {

@@ -79,18 +79,12 @@ class InotifyDirWatch final : public DirWatch {
         // A directory that exists now and did not when it was last armed: its entries may
         // predate the watch.
         if ((rebuild || rearm) && sync(rebuild)) changes.everything = true;
-        std::sort(changes.entries.begin(), changes.entries.end());
-        changes.entries.erase(std::unique(changes.entries.begin(), changes.entries.end()),
-                              changes.entries.end());
+        sort_and_deduplicate(changes.entries);
         return changes;
     }
 
     std::vector<fs::path> watched_directories() const override {
-        std::vector<fs::path> out;
-        for (const auto& w : watches_)
-            if (std::find(out.begin(), out.end(), w.directory) == out.end())
-                out.push_back(w.directory);
-        return out;
+        return distinct_paths(watches_, [](const Watch& w) { return w.directory; });
     }
 
   private:

@@ -11,7 +11,6 @@
 //
 // The kqueue descriptor is what becomes readable (kqueues nest: the daemon's loop, itself a
 // kqueue under Asio on macOS, waits on it like on a socket).
-#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <fcntl.h>
@@ -85,18 +84,14 @@ class KqueueDirWatch final : public DirWatch {
         changes.everything = changes.everything || seen.everything;
         changes.entries = std::move(seen.entries);
         changes.entries.insert(changes.entries.end(), touched.begin(), touched.end());
-        std::sort(changes.entries.begin(), changes.entries.end());
-        changes.entries.erase(std::unique(changes.entries.begin(), changes.entries.end()),
-                              changes.entries.end());
+        sort_and_deduplicate(changes.entries);
         return changes;
     }
 
     std::vector<fs::path> watched_directories() const override {
-        std::vector<fs::path> out;
-        for (const auto& o : opened_)
-            if (o.kind != Kind::Entry && std::find(out.begin(), out.end(), o.path) == out.end())
-                out.push_back(o.path);
-        return out;
+        // Entries are opened too, but only directories (and their stand-ins) are listed.
+        return distinct_paths(
+            opened_, [](const Opened& o) { return o.kind == Kind::Entry ? fs::path() : o.path; });
     }
 
   private:

@@ -126,13 +126,14 @@ DirSnapshot DirSnapshot::carried_over(const DirSnapshot& previous) const {
 }
 
 std::vector<fs::path> DirSnapshot::watched_directories() const {
-    std::vector<fs::path> out;
-    for (const auto& d : directories_) {
-        auto p = d.state.exists ? d.path : nearest_existing_ancestor(d.path);
-        if (!p.empty() && std::find(out.begin(), out.end(), p) == out.end())
-            out.push_back(std::move(p));
-    }
-    return out;
+    return distinct_paths(directories_, [](const Directory& d) {
+        return d.state.exists ? d.path : nearest_existing_ancestor(d.path);
+    });
+}
+
+void sort_and_deduplicate(std::vector<fs::path>& entries) {
+    std::sort(entries.begin(), entries.end());
+    entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
 }
 
 }  // namespace ssocred::platform

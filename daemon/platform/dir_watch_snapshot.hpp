@@ -4,6 +4,7 @@
 // what. Built on every OS (no layer suffix): lstat is POSIX.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <vector>
@@ -32,6 +33,23 @@ bool is_existing_directory(const std::filesystem::path& path);
 
 // The nearest ancestor of a missing `directory` that exists; empty when none does.
 std::filesystem::path nearest_existing_ancestor(const std::filesystem::path& directory);
+
+// What every kind of DirWatch does to its findings before drain() hands them out: sorted,
+// each entry once (one write can raise several events, or an event and a snapshot change).
+void sort_and_deduplicate(std::vector<std::filesystem::path>& entries);
+
+// The paths watched now, each once: one directory can be watched twice (as itself and as
+// the ancestor standing in for another, missing one).
+template <class Watches, class PathOf>
+std::vector<std::filesystem::path> distinct_paths(const Watches& watches, PathOf path_of) {
+    std::vector<std::filesystem::path> out;
+    for (const auto& w : watches) {
+        std::filesystem::path p = path_of(w);
+        if (!p.empty() && std::find(out.begin(), out.end(), p) == out.end())
+            out.push_back(std::move(p));
+    }
+    return out;
+}
 
 class DirSnapshot {
   public:

@@ -2,7 +2,6 @@
 // every OS so that the unit tests exercise it beside the native one. (Why a factory and not a
 // namespace of its own: callers hold a DirWatch through its interface anyway, so a second
 // factory is all a test needs to pick this kind, with a short interval.)
-#include <algorithm>
 #include <mutex>
 
 #include "platform/dir_watch.hpp"
@@ -35,8 +34,7 @@ class PollingDirWatch final : public DirWatch {
         watched_ = last_.watched_directories();
         auto out = std::move(pending_);
         pending_ = {};
-        std::sort(out.entries.begin(), out.entries.end());
-        out.entries.erase(std::unique(out.entries.begin(), out.entries.end()), out.entries.end());
+        sort_and_deduplicate(out.entries);
         return out;
     }
 

@@ -1,5 +1,5 @@
-// Peer identity on Linux: SO_PEERCRED for unix sockets, NETLINK_SOCK_DIAG for the owner of
-// any TCP socket in our network namespace (ssocred/peer_identity.hpp).
+// Peer identity on Linux: NETLINK_SOCK_DIAG for the owner of any TCP socket in our network
+// namespace (ssocred/peer_identity.hpp). Unix peers (SO_PEERCRED): peer_identity.cpp.
 #include <cerrno>
 #include <cstring>
 #include <linux/inet_diag.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "ssocred/cidr.hpp"
 #include "ssocred/errno_text.hpp"
 #include "ssocred/peer_identity.hpp"
 
@@ -20,24 +21,6 @@ namespace ssocred {
 
 TcpOwnerVisibility tcp_owner_visibility() noexcept {
     return TcpOwnerVisibility::AnyUser;
-}
-
-Expected<uid_t> unix_peer_uid(int fd) {
-    struct ucred cred {};
-    socklen_t len = sizeof cred;
-    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
-        return Error::make(ErrorCode::Io, std::string("SO_PEERCRED failed: ") + errno_text(errno));
-    }
-    return cred.uid;
-}
-
-Expected<pid_t> unix_peer_pid(int fd) {
-    struct ucred cred {};
-    socklen_t len = sizeof cred;
-    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.pid <= 0) {
-        return Error::make(ErrorCode::Io, "SO_PEERCRED gave no pid");
-    }
-    return cred.pid;
 }
 
 namespace {
@@ -71,14 +54,6 @@ Expected<UniqueFd> send_diag_request(const inet_diag_req_v2& req, std::uint16_t 
                            std::string("sock_diag request failed: ") + errno_text(errno));
     }
     return nl;
-}
-
-// A v4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4 address it stands for.
-boost::asio::ip::address unmap(const boost::asio::ip::address& a) {
-    if (a.is_v6() && a.to_v6().is_v4_mapped()) {
-        return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a.to_v6());
-    }
-    return a;
 }
 
 void fill_addr(const boost::asio::ip::address& a, __be32 out[4]) {

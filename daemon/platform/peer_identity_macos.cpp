@@ -1,4 +1,4 @@
-// Peer identity on macOS. Unix peers: getpeereid and LOCAL_PEERPID. TCP: macOS has no
+// Peer identity on macOS. Unix peers (getpeereid, LOCAL_PEERPID): peer_identity.cpp. TCP: no
 // sock_diag; libproc shows the sockets of the processes this user may inspect, i.e. our
 // own. A socket found there is proven ours; anything else is unknown and refused (fail
 // closed): another user's socket, a process we may not inspect, one that closed meanwhile.
@@ -15,18 +15,13 @@
 
 #include <boost/asio/ip/address.hpp>
 
-#include "ssocred/errno_text.hpp"
+#include "ssocred/cidr.hpp"
 #include "ssocred/peer_identity.hpp"
 
 namespace ssocred {
 namespace {
 
 namespace ip = boost::asio::ip;
-
-ip::address unmap(const ip::address& a) {
-    if (a.is_v6() && a.to_v6().is_v4_mapped()) return ip::make_address_v4(ip::v4_mapped, a.to_v6());
-    return a;
-}
 
 // An address as libproc reports it: IPv4 in the last word of the union, else IPv6. The
 // local and the foreign address are unions of two distinct (unnamed) types, hence a template.
@@ -91,24 +86,6 @@ bool own_tcp_socket(Match&& match) {
 
 TcpOwnerVisibility tcp_owner_visibility() noexcept {
     return TcpOwnerVisibility::OwnUser;
-}
-
-Expected<uid_t> unix_peer_uid(int fd) {
-    uid_t uid = 0;
-    gid_t gid = 0;
-    if (::getpeereid(fd, &uid, &gid) != 0) {
-        const int err = errno;
-        return Error::make(ErrorCode::Io, "getpeereid failed: " + errno_text(err));
-    }
-    return uid;
-}
-
-Expected<pid_t> unix_peer_pid(int fd) {
-    pid_t pid = 0;
-    socklen_t len = sizeof pid;
-    if (::getsockopt(fd, SOL_LOCAL, LOCAL_PEERPID, &pid, &len) != 0 || pid <= 0)
-        return Error::make(ErrorCode::Io, "LOCAL_PEERPID gave no pid");
-    return pid;
 }
 
 Expected<uid_t> tcp_peer_uid(const boost::asio::ip::tcp::endpoint& local,

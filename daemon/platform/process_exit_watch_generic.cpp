@@ -10,6 +10,7 @@
 #include <csignal>
 #include <fcntl.h>
 #include <poll.h>
+#include <string>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <system_error>
@@ -56,10 +57,17 @@ void watch(UniqueFd ours, pid_t pid) {
     }
 }
 
+// errno is copied before anything else runs: building the message may allocate.
+Error socket_error(const char* what) {
+    const int err = errno;
+    return Error::make(ErrorCode::Io, std::string(what) + ": " + errno_text(err));
+}
+
 Status set_cloexec_nonblock(int fd) {
-    if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 ||
-        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK) != 0)
-        return Error::make(ErrorCode::Io, "cannot configure a socket: " + errno_text(errno));
+    if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return socket_error("cannot configure a socket");
+    const int flags = ::fcntl(fd, F_GETFL);  // -1 | O_NONBLOCK would set every flag
+    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
+        return socket_error("cannot configure a socket");
     return ok();
 }
 
@@ -70,12 +78,12 @@ Expected<UniqueFd> process_exit_fd(pid_t pid) {
     if (process_gone(pid)) return Error::make(ErrorCode::NotFound, "no such process");
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0)
-        return Error::make(ErrorCode::Io, "cannot watch the process: " + errno_text(errno));
+        return socket_error("cannot watch the process");
     UniqueFd callers(fds[0]);
     UniqueFd ours(fds[1]);
     if (auto st = set_cloexec_nonblock(callers.get()); !st) return st.error();
     if (::fcntl(ours.get(), F_SETFD, FD_CLOEXEC) != 0)
-        return Error::make(ErrorCode::Io, "cannot configure a socket: " + errno_text(errno));
+        return socket_error("cannot configure a socket");
     try {
         std::thread(watch, std::move(ours), pid).detach();
     } catch (const std::system_error& e) {

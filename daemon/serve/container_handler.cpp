@@ -13,19 +13,19 @@ namespace {
 // the endpoint costs no serialisation.
 const std::string& body_no_token() {
     static const std::string b = json_error_body(
-        "unauthorized",
+        WireError::Unauthorized,
         "missing endpoint token: set AWS_CONTAINER_AUTHORIZATION_TOKEN (see `ssocred env`)");
     return b;
 }
 const std::string& body_bad_token() {
     static const std::string b = json_error_body(
-        "unauthorized",
+        WireError::Unauthorized,
         "the endpoint token is unknown, expired or revoked: run `ssocred env` for a current one");
     return b;
 }
 
 Reply forbidden_role() {
-    return Reply::error(403, "forbidden",
+    return Reply::error(WireError::Forbidden,
                         "this endpoint token is scoped to another role: mint one for this role "
                         "with `ssocred env --profile PROFILE`");
 }
@@ -68,7 +68,7 @@ void ContainerHandler::handle(const Request& request, ReplyFn done) {
     std::size_t n = 0;
     enum class Kind { Active, Profile, Role } kind{};
     if (!split_path(request.path, seg, n)) {
-        return done(Reply::error(404, "not_found", "unknown path"));
+        return done(Reply::error(WireError::NotFound, "unknown path"));
     }
     if (n == 2 && seg[0] == "v1" && seg[1] == "credentials") {
         kind = Kind::Active;
@@ -79,13 +79,13 @@ void ContainerHandler::handle(const Request& request, ReplyFn done) {
                seg[5] == "credentials" && !seg[2].empty() && !seg[4].empty()) {
         kind = Kind::Role;
     } else {
-        return done(Reply::error(404, "not_found",
+        return done(Reply::error(WireError::NotFound,
                                  "unknown path: use /v1/credentials, "
                                  "/v1/profiles/{profile}/credentials or "
                                  "/v1/accounts/{account_id}/roles/{role_name}/credentials"));
     }
     if (request.method != "GET" && request.method != "HEAD") {
-        Reply r = Reply::error(405, "method_not_allowed", "use GET");
+        Reply r = Reply::error(WireError::MethodNotAllowed, "use GET");
         r.extra_headers = "Allow: GET, HEAD\r\n";
         return done(std::move(r));
     }
@@ -107,7 +107,7 @@ void ContainerHandler::handle(const Request& request, ReplyFn done) {
             } else if (auto active = source_.active_role()) {
                 role = std::move(*active);
             } else {
-                return done(Reply::error(404, "not_found",
+                return done(Reply::error(WireError::NotFound,
                                          "no active role: run `ssocred use PROFILE` or use "
                                          "/v1/profiles/{profile}/credentials"));
             }
@@ -119,7 +119,7 @@ void ContainerHandler::handle(const Request& request, ReplyFn done) {
             const auto name = percent_decode(seg[2], false);
             if (!name) {
                 if (!grant->all_roles) return done(forbidden_role());
-                return done(Reply::error(400, "invalid", "malformed profile name in path"));
+                return done(Reply::error(WireError::Invalid, "malformed profile name in path"));
             }
             auto resolved = source_.resolve_profile(*name);
             if (!resolved) {
@@ -133,7 +133,7 @@ void ContainerHandler::handle(const Request& request, ReplyFn done) {
             auto account = percent_decode(seg[2], false);
             auto role_name = percent_decode(seg[4], false);
             if (!account || !role_name) {
-                return done(Reply::error(400, "invalid", "malformed account or role in path"));
+                return done(Reply::error(WireError::Invalid, "malformed account or role in path"));
             }
             role.account_id = std::move(*account);
             role.role_name = std::move(*role_name);
@@ -145,7 +145,7 @@ void ContainerHandler::handle(const Request& request, ReplyFn done) {
     auto serve_body = [done = std::move(done)](Expected<CredentialsPtr> result) {
         if (!result) return done(Reply::from(json_error(result.error())));
         CredentialsPtr creds = std::move(*result);
-        if (!creds) return done(Reply::error(500, "internal", "no credentials"));
+        if (!creds) return done(Reply::error(WireError::Internal, "no credentials"));
         const std::string_view body = creds->container_json;
         done(Reply::view(200, kJson, body, std::move(creds)));
     };

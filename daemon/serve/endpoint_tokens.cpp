@@ -131,13 +131,13 @@ Status EndpointTokens::load() {
     if (fs::exists(reg, ec)) {
         auto text = read_file(reg, 4 << 20);
         if (!text) return text.error();
-        doc = nlohmann::json::parse(*text, nullptr, false);
-        if (doc.is_discarded() || !doc.is_object() || !doc.contains("tokens") ||
-            !doc["tokens"].is_array()) {
+        auto parsed = jf::parse_object(*text);
+        if (!parsed || jf::array_member(*parsed, "tokens") == nullptr) {
             return Error::make(ErrorCode::Invalid,
                                "the endpoint token registry " + reg.string() +
                                    " is not valid JSON: move it away to start over");
         }
+        doc = std::move(*parsed);
     }
     // Tokens minted since the registry was last written: their records in the journal,
     // after the last one the registry holds. A torn or garbled line (a power loss during an
@@ -166,30 +166,49 @@ Status EndpointTokens::load() {
     else  // every change then rewrites the registry, as before the journal
         spdlog::warn("endpoint tokens: {}; every mint rewrites the registry",
                      journal.error().message);
+    // Members through ssocred/json_fields.hpp. An entry with a member it needs missing, or
+    // any member of the wrong type, is skipped: one bad entry must not lock out the others,
+    // and a restriction (expiry, idle timeout, bound pid) that cannot be read must not
+    // become "unrestricted" (fail closed).
     for (const auto& t : doc["tokens"]) {
         try {
             Entry e;
-            e.info.id = t.at("id").get<std::string>();
-            e.info.role.account_id = t.at("account_id").get<std::string>();
-            e.info.role.role_name = t.at("role_name").get<std::string>();
-            e.info.role.session = t.value("session", "");
-            e.info.label = t.value("label", "");
-            e.info.active_role = t.value("active", false);
-            if (auto idle = t.value("idle_seconds", 0LL); idle > 0)
-                e.info.idle_timeout = Seconds(std::min<long long>(idle, kMaxIdle.count()));
-            if (auto pid = t.value("bound_pid", 0LL); pid > 0) e.info.bound_pid = pid;
-            auto created = parse_utc(t.at("created_at").get<std::string>());
-            e.info.created_at = created.value_or(SystemTime{});
-            if (t.contains("expires_at") && !t["expires_at"].is_null()) {
+            auto id = jf::string_member(t, "id");
+            auto account_id = jf::string_member(t, "account_id");
+            auto role_name = jf::string_member(t, "role_name");
+            auto session = jf::string_member_or(t, "session");
+            auto label = jf::string_member_or(t, "label");
+            const auto active = jf::bool_member_or(t, "active", false);
+            const auto idle = jf::int_member_or(t, "idle_seconds", 0);
+            const auto pid = jf::int_member_or(t, "bound_pid", 0);
+            const auto created_at = jf::string_member(t, "created_at");
+            if (!id || !account_id || !role_name || !session || !label || !active || !idle ||
+                !pid || !created_at)
+                continue;
+            e.info.id = std::move(*id);
+            e.info.role.account_id = std::move(*account_id);
+            e.info.role.role_name = std::move(*role_name);
+            e.info.role.session = std::move(*session);
+            e.info.label = std::move(*label);
+            e.info.active_role = *active;
+            if (*idle > 0)
+                e.info.idle_timeout = Seconds(std::min<long long>(*idle, kMaxIdle.count()));
+            if (*pid > 0) e.info.bound_pid = *pid;
+            e.info.created_at = parse_utc(*created_at).value_or(SystemTime{});
+            if (!jf::absent(t, "expires_at")) {
                 // Fail closed: an expiry that cannot be read must not become "never expires".
-                e.info.expires_at = parse_utc(t["expires_at"].get<std::string>());
+                const auto expires_at = jf::string_member(t, "expires_at");
+                if (!expires_at) continue;
+                e.info.expires_at = parse_utc(*expires_at);
                 if (!e.info.expires_at) continue;
             }
             // Fail closed: a sliding or active-role token without an expiry must not live
             // forever.
             if ((e.info.idle_timeout || e.info.active_role) && !e.info.expires_at) continue;
             e.persisted_expiry = e.info.expires_at;
-            if (t.value("file", false)) {
+            const auto in_file = jf::bool_member_or(t, "file", false);
+            if (!in_file) continue;
+            if (*in_file) {
                 // The value of a file token lives only in its file.
                 const fs::path f = token_file_path(dir_, e.info.id);
                 auto v = read_file(f, 4096);
@@ -199,7 +218,9 @@ Status EndpointTokens::load() {
                 e.info.token_file = f;
             } else {
                 // 64 hex digits, else the entry matches nothing (std::stoi once took "-f").
-                auto raw = crypto::hex_decode(t.at("sha256").get<std::string>());
+                const auto hex = jf::string_member(t, "sha256");
+                if (!hex) continue;
+                auto raw = crypto::hex_decode(*hex);
                 if (!raw || raw->size() != 32) continue;
                 e.sha256 = std::move(*raw);
             }

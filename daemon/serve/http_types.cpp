@@ -65,16 +65,16 @@ std::optional<RequestDefect> framing_defect(const Request& request) noexcept {
         }
     }
     if (request.version >= 11 ? hosts != 1 : hosts > 1) {
-        return RequestDefect{
-            400, "invalid",
-            hosts == 0 ? "an HTTP/1.1 request needs a Host header" : "more than one Host header"};
+        return RequestDefect{WireError::Invalid, hosts == 0
+                                                     ? "an HTTP/1.1 request needs a Host header"
+                                                     : "more than one Host header"};
     }
     if (any_coding && (!chunked_last || chunked > 1)) {
-        return RequestDefect{400, "invalid",
+        return RequestDefect{WireError::Invalid,
                              "Transfer-Encoding must end with chunked, applied once"};
     }
     if (other_coding) {
-        return RequestDefect{501, "not_implemented",
+        return RequestDefect{WireError::NotImplemented,
                              "only the chunked transfer coding is implemented"};
     }
     return std::nullopt;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "ssocred/percent_encoding.hpp"
+#include "ssocred/wire_error.hpp"
 
 #include "serve/recycling_allocator.hpp"
 
@@ -72,8 +73,7 @@ using Responder = std::function<void(Response)>;
 // body taken for the next request): they are refused before routing, and the connection
 // closes.
 struct RequestDefect {
-    unsigned status = 400;
-    std::string_view code;
+    WireError code = WireError::Invalid;  // sent with its own status (400 or 501)
     std::string_view message;
 };
 std::optional<RequestDefect> framing_defect(const Request& request) noexcept;

@@ -35,7 +35,7 @@ Reply text(std::string_view static_body) {
 }
 
 Reply not_found() {
-    return Reply::error(404, "not_found", "unknown metadata path");
+    return Reply::error(WireError::NotFound, "unknown metadata path");
 }
 
 // A stable, fake instance-profile id: "AIPA" + 17 upper-case hex characters of a hash of the
@@ -57,26 +57,27 @@ void ImdsHandler::handle(const Request& request, ReplyFn done) {
     if (request.method == "PUT") {
         if (path == "/latest/api/token") return put_token(request, done);
         if (is_version_token_path(path)) {
-            return done(Reply::error(403, "forbidden", "request tokens at /latest/api/token"));
+            return done(Reply::error(WireError::Forbidden, "request tokens at /latest/api/token"));
         }
-        Reply r = Reply::error(405, "method_not_allowed", "use GET");
+        Reply r = Reply::error(WireError::MethodNotAllowed, "use GET");
         r.extra_headers = "Allow: GET, HEAD\r\n";
         return done(std::move(r));
     }
     if (request.method != "GET" && request.method != "HEAD") {
-        Reply r = Reply::error(405, "method_not_allowed", "use GET, HEAD or PUT /latest/api/token");
+        Reply r =
+            Reply::error(WireError::MethodNotAllowed, "use GET, HEAD or PUT /latest/api/token");
         r.extra_headers = path == "/latest/api/token" ? "Allow: PUT\r\n" : "Allow: GET, HEAD\r\n";
         return done(std::move(r));
     }
     if (path == "/latest/api/token" || is_version_token_path(path)) {
-        Reply r = Reply::error(405, "method_not_allowed", "use PUT");
+        Reply r = Reply::error(WireError::MethodNotAllowed, "use PUT");
         r.extra_headers = "Allow: PUT\r\n";
         return done(std::move(r));
     }
     const auto token = request.header("X-aws-ec2-metadata-token");
     if (token ? !tokens_.valid(*token) : !v1_allowed_) {
         // An invalid token is refused even in v1 mode, as on EC2.
-        return done(Reply::error(401, "unauthorized",
+        return done(Reply::error(WireError::Unauthorized,
                                  "missing, invalid or expired X-aws-ec2-metadata-token: "
                                  "PUT /latest/api/token first"));
     }
@@ -90,7 +91,7 @@ void ImdsHandler::put_token(const Request& request, ReplyFn& done) {
     for (const std::string_view name : {"X-Forwarded-For", "Forwarded", "X-Real-IP", "Via"}) {
         if (request.has_header(name)) {
             return done(
-                Reply::error(403, "forbidden", "token requests through a proxy are refused"));
+                Reply::error(WireError::Forbidden, "token requests through a proxy are refused"));
         }
     }
     const auto ttl_text = request.header(kTtlHeader);
@@ -101,7 +102,7 @@ void ImdsHandler::put_token(const Request& request, ReplyFn& done) {
         if (ec != std::errc{} || ptr != ttl_text->data() + ttl_text->size()) ttl = 0;
     }
     if (ttl < 1 || ttl > ImdsTokens::kMaxTtlSeconds) {
-        return done(Reply::error(400, "invalid",
+        return done(Reply::error(WireError::Invalid,
                                  "Missing or Invalid Parameters: "
                                  "X-aws-ec2-metadata-token-ttl-seconds must be 1..21600"));
     }
@@ -169,7 +170,7 @@ void ImdsHandler::metadata(std::string_view path, ReplyFn done) {
     }
     auto active = source_.active_role();
     if (!active) {
-        return done(Reply::error(404, "not_found", "no active role: run `ssocred use PROFILE`"));
+        return done(Reply::error(WireError::NotFound, "no active role: run `ssocred use PROFILE`"));
     }
     if (!is_info && role_part.empty()) {
         // The role list: exactly the name, no trailing newline (botocore and Rust use the
@@ -182,7 +183,7 @@ void ImdsHandler::metadata(std::string_view path, ReplyFn done) {
     auto serve_body = [done = std::move(done), extended](Expected<CredentialsPtr> result) {
         if (!result) return done(Reply::from(json_error(result.error())));
         CredentialsPtr creds = std::move(*result);
-        if (!creds) return done(Reply::error(500, "internal", "no credentials"));
+        if (!creds) return done(Reply::error(WireError::Internal, "no credentials"));
         const std::string_view body = extended ? creds->imds_extended_json : creds->imds_json;
         done(Reply::view(200, kText, body, std::move(creds)));
     };
@@ -194,7 +195,7 @@ void ImdsHandler::info(const RoleRef& role, ReplyFn done) {
     source_.get(role, [done = std::move(done), role](Expected<CredentialsPtr> result) {
         if (!result) return done(Reply::from(json_error(result.error())));
         const CredentialsPtr& creds = *result;
-        if (!creds) return done(Reply::error(500, "internal", "no credentials"));
+        if (!creds) return done(Reply::error(WireError::Internal, "no credentials"));
         nlohmann::json info{{"Code", "Success"},
                             {"LastUpdated", format_utc(creds->credentials.issued_at)},
                             {"InstanceProfileArn", "arn:aws:iam::" + role.account_id +

@@ -11,6 +11,10 @@ std::string json_error_body(std::string_view code, std::string_view message) {
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string json_error_body(WireError code, std::string_view message) {
+    return json_error_body(to_wire(code), message);
+}
+
 Response json_error(unsigned status, std::string_view code, std::string_view message) {
     Response r;
     r.status = status;
@@ -20,7 +24,11 @@ Response json_error(unsigned status, std::string_view code, std::string_view mes
 }
 
 Response json_error(WireError code, std::string_view message) {
-    return json_error(http_status_of(code), to_wire(code), message);
+    return json_error(http_status_of(code), code, message);
+}
+
+Response json_error(unsigned status, WireError code, std::string_view message) {
+    return json_error(status, to_wire(code), message);
 }
 
 std::string_view error_code_for(ErrorCode code) noexcept {

@@ -16,12 +16,18 @@
 
 namespace ssocred::serve {
 
+std::string json_error_body(WireError code, std::string_view message);
+// A code outside ssocred/wire_error.hpp (kept for source compatibility).
 std::string json_error_body(std::string_view code, std::string_view message);
 
-// A complete control-plane error response (Content-Type application/json).
-Response json_error(unsigned status, std::string_view code, std::string_view message);
-// The same with the code's own status (ssocred/wire_error.hpp).
+// A complete control-plane error response (Content-Type application/json) with the code's
+// own status (ssocred/wire_error.hpp).
 Response json_error(WireError code, std::string_view message);
+// The same with another status, where the documented contract says so (control-api.md:
+// a known path with a method it does not take is 405 `invalid`).
+Response json_error(unsigned status, WireError code, std::string_view message);
+// A code outside the shared vocabulary (kept for source compatibility).
+Response json_error(unsigned status, std::string_view code, std::string_view message);
 
 // The HTTP status and control-API error code for an engine error (wire_error_for):
 // NotFound 404 not_found; LoginRequired/InvalidGrant/Unauthorized/InvalidClient 503

@@ -33,8 +33,10 @@ namespace {
 // Written without a session when over the connection limit: accept, answer, close.
 const std::string& busy_response() {
     static const std::string r = [] {
+        // Written by hand (no session to send it): the status line must be the code's.
+        static_assert(http_status_of(WireError::Unavailable) == 503);
         const std::string body =
-            json_error_body("unavailable", "too many connections: try again later");
+            json_error_body(WireError::Unavailable, "too many connections: try again later");
         return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
                "Content-Length: " +
                std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;

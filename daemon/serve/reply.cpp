@@ -4,6 +4,14 @@
 
 namespace ssocred::serve {
 
+Reply Reply::error(WireError code, std::string_view message) {
+    return error(http_status_of(code), code, message);
+}
+
+Reply Reply::error(unsigned status, WireError code, std::string_view message) {
+    return owned(status, kJson, json_error_body(code, message));
+}
+
 Reply Reply::error(unsigned status, std::string_view code, std::string_view message) {
     return owned(status, kJson, json_error_body(code, message));
 }

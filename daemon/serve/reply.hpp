@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "ssocred/inline_function.hpp"
+#include "ssocred/wire_error.hpp"
 
 #include "serve/http_types.hpp"
 
@@ -52,7 +53,14 @@ struct Reply {
         r.borrowed = true;
         return r;
     }
-    // JSON error in both spellings (see json_error.hpp).
+    // JSON error in both spellings (see json_error.hpp), with the code's own status
+    // (ssocred/wire_error.hpp).
+    static Reply error(WireError code, std::string_view message);
+    // The same with another status, where the documented wire contract pairs the code with
+    // one that is not the table's (docs/endpoints.md, docs/control-api.md).
+    static Reply error(unsigned status, WireError code, std::string_view message);
+    // A code outside the shared vocabulary. Kept for source compatibility; the daemon's own
+    // answers use WireError, so that the CLI can read every code back (from_wire).
     static Reply error(unsigned status, std::string_view code, std::string_view message);
     static Reply from(Response response);
 };

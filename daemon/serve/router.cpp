@@ -54,21 +54,22 @@ EndpointKind Router::classify(const Request& request, const PeerInfo& peer) noex
 void Router::route(const Request& request, PeerInfo& peer, ReplyFn done) {
     if (peer.transport == Transport::Control) {
         if (!peer.allowed) {
-            Reply r = Reply::error(403, "forbidden", "this control socket belongs to another user");
+            Reply r =
+                Reply::error(WireError::Forbidden, "this control socket belongs to another user");
             r.close = true;
             return done(std::move(r));
         }
         return route_control(request, std::move(done));
     }
     if (!peer.allowed) {
-        Reply r = Reply::error(403, "forbidden",
+        Reply r = Reply::error(WireError::Forbidden,
                                "this address may not connect: start ssocredd with --allow-cidr "
                                "covering it");
         r.close = true;
         return done(std::move(r));
     }
     if (const char* why = browser_guard(request)) {
-        return done(Reply::error(403, "forbidden", why));
+        return done(Reply::error(WireError::Forbidden, why));
     }
     switch (classify(request, peer)) {
         case EndpointKind::Container:
@@ -76,13 +77,13 @@ void Router::route(const Request& request, PeerInfo& peer, ReplyFn done) {
             break;
         case EndpointKind::Imds:
             if (!imds_peer_ok(peer)) {
-                done(Reply::error(403, "forbidden", imds_refusal(peer)));
+                done(Reply::error(WireError::Forbidden, imds_refusal(peer)));
                 break;
             }
             imds_.handle(request, std::move(done));
             break;
         default:
-            done(Reply::error(404, "not_found", "unknown path"));
+            done(Reply::error(WireError::NotFound, "unknown path"));
             break;
     }
 }
@@ -92,7 +93,7 @@ void Router::route_control(const Request& request, ReplyFn done) {
         if (request.method == "GET" || request.method == "HEAD") {
             done(Reply::view(200, kText, kOk));
         } else {
-            Reply r = Reply::error(405, "method_not_allowed", "use GET");
+            Reply r = Reply::error(WireError::MethodNotAllowed, "use GET");
             r.extra_headers = "Allow: GET, HEAD\r\n";
             done(std::move(r));
         }

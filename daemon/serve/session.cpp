@@ -176,22 +176,22 @@ class Session final : public Connection,
         first_read_ = 0;
         if (ec) {
             if (ec == http::error::header_limit) {
-                return fail(431, "request_header_fields_too_large",
+                return fail(WireError::RequestHeaderFieldsTooLarge,
                             "the request headers are larger than 8 KiB");
             }
             if (ec == http::error::body_limit) {
-                return fail(413, "payload_too_large", "the request body is too large");
+                return fail(WireError::PayloadTooLarge, "the request body is too large");
             }
             if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
                 !is_http_parse_error(ec)) {
                 return close();  // the client went away, or a socket error / timeout
             }
-            return fail(400, "invalid", "malformed HTTP request");
+            return fail(WireError::Invalid, "malformed HTTP request");
         }
         const auto& m = parser_->get();
         const std::string_view target = m.target();
         if (target.empty() || target.front() != '/') {
-            return fail(400, "invalid", "the request target must be an absolute path");
+            return fail(WireError::Invalid, "the request target must be an absolute path");
         }
         request_.method = m.method_string();
         request_.target = target;
@@ -207,7 +207,7 @@ class Session final : public Connection,
         request_.version = m.version();
         request_.peer_pid = peer_.pid;
         if (const auto defect = framing_defect(request_)) {
-            return fail(defect->status, defect->code, defect->message);
+            return fail(defect->code, defect->message);
         }
         keep_alive_ = m.keep_alive();
         head_only_ = request_.method == "HEAD";
@@ -219,12 +219,13 @@ class Session final : public Connection,
         ctx_->router.route(request_, peer_, std::move(send_reply));
     }
 
-    void fail(unsigned status, std::string_view code, std::string_view message) {
+    // A request refused before routing: the code's own status, and the connection closes.
+    void fail(WireError code, std::string_view message) {
         state_ = State::Busy;
         kind_ = EndpointKind::Other;
         keep_alive_ = false;
         head_only_ = false;
-        Reply r = Reply::error(status, code, message);
+        Reply r = Reply::error(code, message);
         r.close = true;
         send(std::move(r));
     }

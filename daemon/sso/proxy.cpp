@@ -1,13 +1,14 @@
 #include "sso/proxy.hpp"
 
 #include <algorithm>
-#include <arpa/inet.h>
-#include <array>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
-#include <cstring>
 #include <vector>
+
+#include <boost/asio/ip/address.hpp>
+
+#include "ssocred/cidr.hpp"
 
 #include "sso/url.hpp"
 
@@ -21,43 +22,28 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-// An IP address as 16 bytes (IPv4 mapped into the first 4 with family noted).
-struct Ip {
-    int family = 0;  // AF_INET or AF_INET6
-    std::array<unsigned char, 16> bytes{};
-};
-
-std::optional<Ip> parse_ip(std::string_view text) {
-    std::string s(text);
-    if (s.size() > 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
-    Ip ip;
-    if (inet_pton(AF_INET, s.c_str(), ip.bytes.data()) == 1) {
-        ip.family = AF_INET;
-        return ip;
-    }
-    if (inet_pton(AF_INET6, s.c_str(), ip.bytes.data()) == 1) {
-        ip.family = AF_INET6;
-        return ip;
-    }
-    return std::nullopt;
+std::string_view without_brackets(std::string_view s) {
+    if (s.size() > 2 && s.front() == '[' && s.back() == ']') return s.substr(1, s.size() - 2);
+    return s;
 }
 
-bool in_cidr(const Ip& ip, std::string_view cidr) {
+// An IP address, bracketed or not ("[::1]"); v4-mapped IPv6 as the IPv4 address it stands for.
+std::optional<boost::asio::ip::address> parse_ip(std::string_view text) {
+    boost::system::error_code ec;
+    const auto a = boost::asio::ip::make_address(std::string(without_brackets(text)), ec);
+    if (ec) return std::nullopt;
+    return unmap(a);
+}
+
+// "10.0.0.0/8", "fd00::/8", "[fd00::]/8". Host bits below the prefix are ignored, as in the
+// NO_PROXY matching of other tools; an entry that is no valid range matches nothing.
+bool in_cidr(const boost::asio::ip::address& ip, std::string_view cidr) {
     const std::size_t slash = cidr.find('/');
     if (slash == std::string_view::npos) return false;
-    auto net = parse_ip(cidr.substr(0, slash));
-    if (!net || net->family != ip.family) return false;
-    int bits = 0;
-    const std::string_view b = cidr.substr(slash + 1);
-    auto [p, ec] = std::from_chars(b.data(), b.data() + b.size(), bits);
-    const int max_bits = ip.family == AF_INET ? 32 : 128;
-    if (ec != std::errc() || p != b.data() + b.size() || bits < 0 || bits > max_bits) return false;
-    for (int i = 0; i < bits; ++i) {
-        const int byte = i / 8;
-        const int mask = 0x80 >> (i % 8);
-        if ((ip.bytes[byte] & mask) != (net->bytes[byte] & mask)) return false;
-    }
-    return true;
+    const std::string range =
+        std::string(without_brackets(cidr.substr(0, slash))) + std::string(cidr.substr(slash));
+    const auto parsed = Cidr::parse(range, Cidr::HostBits::Ignored);
+    return parsed && parsed->contains(ip);
 }
 
 std::vector<std::string> split_entries(std::string_view list) {
@@ -86,18 +72,12 @@ std::optional<std::string> default_env(const char* name) {
 bool is_loopback_host(std::string_view host) {
     const std::string h = lower(host);
     if (h == "localhost" || h.ends_with(".localhost")) return true;
-    auto ip = parse_ip(h);
-    if (!ip) return false;
-    if (ip->family == AF_INET) return ip->bytes[0] == 127;
-    static constexpr std::array<unsigned char, 16> kV6Loopback{0, 0, 0, 0, 0, 0, 0, 0,
-                                                               0, 0, 0, 0, 0, 0, 0, 1};
-    return ip->bytes == kV6Loopback;
+    const auto ip = parse_ip(h);
+    return ip && is_loopback(*ip);
 }
 
 bool no_proxy_matches(std::string_view no_proxy, std::string_view host_in, int port) {
-    std::string host = lower(host_in);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-        host = host.substr(1, host.size() - 2);
+    const std::string host(without_brackets(lower(host_in)));
     const auto ip = parse_ip(host);
     for (std::string entry : split_entries(no_proxy)) {
         if (entry == "*") return true;
@@ -110,7 +90,7 @@ bool no_proxy_matches(std::string_view no_proxy, std::string_view host_in, int p
             std::string entry_host = entry;
             int entry_port = 0;
             if (auto e = parse_ip(entry)) {
-                if (e->family == ip->family && e->bytes == ip->bytes) return true;
+                if (*e == *ip) return true;
                 continue;
             }
             const std::size_t colon = entry.rfind(':');
@@ -118,8 +98,7 @@ bool no_proxy_matches(std::string_view no_proxy, std::string_view host_in, int p
                 entry_host = entry.substr(0, colon);
                 std::from_chars(entry.data() + colon + 1, entry.data() + entry.size(), entry_port);
             }
-            if (auto e = parse_ip(entry_host);
-                e && e->family == ip->family && e->bytes == ip->bytes && entry_port == port) {
+            if (auto e = parse_ip(entry_host); e && *e == *ip && entry_port == port) {
                 return true;
             }
             continue;

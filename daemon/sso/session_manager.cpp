@@ -54,8 +54,16 @@ void SessionManager::on_token_changed(std::function<void(const TokenState&)> cal
     on_token_changed_ = std::move(callback);
 }
 
-void SessionManager::persist(const TokenState& state) {
-    std::lock_guard lock(persist_mu_);
+void SessionManager::persist_current(const std::string& session) {
+    std::lock_guard plock(persist_mu_);
+    TokenState state;
+    {
+        std::lock_guard lock(mu_);
+        SessionPtr s = find_locked(session);
+        // Logged out (or dropped from the config) since: the logout erases, nothing to save.
+        if (!s || !s->token) return;
+        state = *s->token;
+    }
     if (auto st = persistence_.save(state); !st) {
         spdlog::warn("could not save the token of SSO session {}: {}", state.session,
                      st.error().message);
@@ -260,10 +268,9 @@ Expected<SessionManager::Lease> SessionManager::acquire(const std::string& sessi
             s->backoff.reset();
             s->last_error.reset();
             s->accounts.reset();
-            const TokenState copy = cur;
             Lease lease{cur.access_token, s->generation};
             lock.unlock();
-            persist(copy);
+            persist_current(session);
             return lease;
         }
         const Error err = std::move(res).error();
@@ -279,9 +286,8 @@ Expected<SessionManager::Lease> SessionManager::acquire(const std::string& sessi
                              length->count() / 60);
             }
             ++s->generation;
-            const TokenState copy = cur;
             lock.unlock();
-            persist(copy);
+            persist_current(session);
             return login_required(session, "needs a new login (the refresh token was refused)");
         }
         const auto delay = s->backoff.next(rng_);
@@ -394,11 +400,11 @@ void SessionManager::install_login(const std::string& session, LoginOutcome outc
     token_replaced_locked(*s);
     s->last_error.reset();
     s->skew = s->clients.oidc->clock_skew();
-    const TokenState copy = *s->token;
+    const SystemTime valid_until = s->token->access_token_expires_at;
     lock.unlock();
-    persist(copy);
+    persist_current(session);
     spdlog::info("SSO session {}: logged in; access token valid until {}", session,
-                 format_utc(copy.access_token_expires_at));
+                 format_utc(valid_until));
 }
 
 Expected<LoginStart> SessionManager::start_login(const LoginOptions& options) {

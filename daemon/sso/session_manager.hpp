@@ -170,7 +170,11 @@ class SessionManager final : public RoleCredentialFetcher {
     auto with_token(const std::string& session, const char* operation, Fn fn)
         -> decltype(fn(Secret{}));
     void install_login(const std::string& session, LoginOutcome outcome, LoginTask& task);
-    void persist(const TokenState& state);
+    // Saves the session's token as it is NOW in memory (not a copy taken earlier), under
+    // persist_mu_: saves then happen in the order of the states they write, so a login and
+    // a renewal finishing together never leave the older token on disk last, and a logout
+    // that already reset the token is never undone by a late save.
+    void persist_current(const std::string& session);
     void record_error(SsoSession& s, const Error& e);
     // Bookkeeping after s.token was replaced (login, import). Needs mu_.
     void token_replaced_locked(SsoSession& s);

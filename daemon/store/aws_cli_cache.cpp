@@ -26,14 +26,15 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxCacheFile = 1 << 20;
 
-// Members are read through ssocred/json_fields.hpp: another tool wrote this file.
+// Members are read through ssocred/json_fields.hpp: another tool wrote this file, so an
+// absent or mistyped optional member reads as empty.
 bool has_string(const json& j, const char* name) {
-    const json* m = jf::member(j, name);
-    return m != nullptr && m->is_string();
+    return jf::string_view_member(j, name).has_value();
 }
 
-std::string string_member(const json& j, const char* name) {
-    return jf::string_member(j, name).value_or(std::string());
+// Copied straight from the document into the Secret: no temporary copy is left behind.
+Secret secret_or_empty(const json& j, const char* name) {
+    return Secret(jf::string_view_member(j, name).value_or(std::string_view()));
 }
 
 // parse_utc plus the "...UTC" suffix that early AWS CLI v2 releases wrote
@@ -51,13 +52,12 @@ std::optional<SystemTime> time_member(const json& j, const char* name) {
 }
 
 bool is_complete_token(const json& j) {
-    return j.is_object() && has_string(j, "accessToken") &&
-           !j.at("accessToken").get_ref<const std::string&>().empty() &&
-           time_member(j, "expiresAt").has_value();
+    const auto access_token = jf::string_view_member(j, "accessToken");
+    return access_token && !access_token->empty() && time_member(j, "expiresAt").has_value();
 }
 
 bool is_complete_registration(const json& j) {
-    return j.is_object() && has_string(j, "clientId") && has_string(j, "clientSecret") &&
+    return has_string(j, "clientId") && has_string(j, "clientSecret") &&
            time_member(j, "expiresAt").has_value();
 }
 
@@ -113,16 +113,16 @@ Expected<std::optional<json>> read_tolerant(const std::filesystem::path& path,
 TokenState token_from_json(const json& j, const std::string& session, SystemTime mtime) {
     TokenState s;
     s.session = session;
-    s.start_url = string_member(j, "startUrl");
-    s.region = string_member(j, "region");
-    s.access_token = Secret(j.at("accessToken").get<std::string>());
-    s.access_token_expires_at = *time_member(j, "expiresAt");
-    s.refresh_token = Secret(string_member(j, "refreshToken"));
+    s.start_url = jf::string_or(j, "startUrl");
+    s.region = jf::string_or(j, "region");
+    s.access_token = secret_or_empty(j, "accessToken");        // is_complete_token checked it
+    s.access_token_expires_at = *time_member(j, "expiresAt");  // and this
+    s.refresh_token = secret_or_empty(j, "refreshToken");
     s.issued_at = mtime;
     if (has_string(j, "clientId") && has_string(j, "clientSecret")) {
         ClientRegistration r;
-        r.client_id = j.at("clientId").get<std::string>();
-        r.client_secret = Secret(j.at("clientSecret").get<std::string>());
+        r.client_id = jf::string_or(j, "clientId");
+        r.client_secret = secret_or_empty(j, "clientSecret");
         r.expires_at = time_member(j, "registrationExpiresAt").value_or(SystemTime{});
         s.registration = std::move(r);
     }
@@ -285,7 +285,7 @@ Expected<AwsCliCache::WriteResult> AwsCliCache::write_token(const TokenState& st
         const auto& r = *state.registration;
         // A refresh token is bound to the client that obtained it: an old one from another
         // registration would only make the next refresh fail.
-        if (state.refresh_token.empty() && string_member(j, "clientId") != r.client_id)
+        if (state.refresh_token.empty() && jf::string_or(j, "clientId") != r.client_id)
             j.erase("refreshToken");
         j["clientId"] = r.client_id;
         set_secret(j, "clientSecret", r.client_secret.reveal());
@@ -323,20 +323,24 @@ Expected<std::optional<ClientRegistration>> AwsCliCache::read_registration(
     if (!doc) return std::move(doc).error();
     if (!*doc) return std::optional<ClientRegistration>();
     WipedJson j(std::move(**doc));
-    try {
-        ClientRegistration r;
-        r.client_id = j->at("clientId").get<std::string>();
-        r.client_secret = Secret(j->at("clientSecret").get<std::string>());
-        r.expires_at = *time_member(*j, "expiresAt");
-        r.scopes = j->value("scopes", std::vector<std::string>());
-        r.grant_types = j->value("grantTypes", std::vector<std::string>());
-        return std::optional<ClientRegistration>(std::move(r));
-    } catch (const json::exception& e) {
-        // type errors name the member, not its value
-        spdlog::warn("AWS CLI registration file {}.json is malformed ({}); ignoring it", *name,
-                     e.what());
+    // Optional lists: absent reads as empty; anything but a list of strings makes the file
+    // malformed. The message names the members, not their values.
+    auto scopes = jf::string_array_member_or(*j, "scopes");
+    auto grant_types = jf::string_array_member_or(*j, "grantTypes");
+    if (!scopes || !grant_types) {
+        spdlog::warn(
+            "AWS CLI registration file {}.json is malformed (scopes or grantTypes is not a list "
+            "of strings); ignoring it",
+            *name);
         return std::optional<ClientRegistration>();
     }
+    ClientRegistration r;  // is_complete_registration checked the members read with *
+    r.client_id = jf::string_or(*j, "clientId");
+    r.client_secret = secret_or_empty(*j, "clientSecret");
+    r.expires_at = *time_member(*j, "expiresAt");
+    r.scopes = std::move(*scopes);
+    r.grant_types = std::move(*grant_types);
+    return std::optional<ClientRegistration>(std::move(r));
 }
 
 Status AwsCliCache::write_registration(const aws_cli::RegistrationKey& key,

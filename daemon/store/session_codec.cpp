@@ -1,6 +1,7 @@
 #include "store/session_codec.hpp"
 
 #include "ssocred/crypto.hpp"
+#include "ssocred/json_fields.hpp"
 
 #include "store/json_wipe.hpp"
 #include "store/state_cipher.hpp"
@@ -14,9 +15,24 @@ std::string aad_for(const std::string& session) {
     return "ssocred-session-v1\n" + session;
 }
 
-SystemTime required_time_member(const json& j, const char* name) {
-    const auto t = parse_utc(j.at(name).get<std::string>());
-    if (!t) throw std::invalid_argument(std::string("bad timestamp in ") + name);
+// Member readers are ssocred/json_fields.hpp's; these turn an unusable member into the
+// Invalid error decode_session_state promises. The message names the member, never its value.
+Error malformed(std::string_view name) {
+    return Error::make(ErrorCode::Invalid, "malformed session state: missing or mistyped \"" +
+                                               std::string(name) + "\"");
+}
+
+Expected<std::string> required_string(const json& j, std::string_view name) {
+    auto s = jf::string_member(j, name);
+    if (!s) return malformed(name);
+    return std::move(*s);
+}
+
+Expected<SystemTime> required_time(const json& j, std::string_view name) {
+    auto text = jf::string_member(j, name);
+    if (!text) return malformed(name);
+    const auto t = parse_utc(*text);
+    if (!t) return Error::make(ErrorCode::Invalid, "bad timestamp in " + std::string(name));
     return *t;
 }
 
@@ -64,49 +80,85 @@ Expected<std::string> encode_session_state(const TokenState& state, const Secret
 Expected<TokenState> decode_session_state(json& j, const Secret& key) {
     WipedJson owner(std::move(j));
     json& doc = *owner;
+    TokenState s;
+    auto session = required_string(doc, "session");
+    if (!session) return std::move(session).error();
+    s.session = std::move(*session);
+    // Optional members of a file ssocred wrote: absent reads as the default, a wrong type as
+    // a corrupt file (fail closed), as before they were read through json_fields.hpp.
+    auto start_url = jf::string_member_or(doc, "startUrl");
+    auto region = jf::string_member_or(doc, "region");
+    const auto login_required = jf::bool_member_or(doc, "loginRequired", false);
+    if (!start_url) return malformed("startUrl");
+    if (!region) return malformed("region");
+    if (!login_required) return malformed("loginRequired");
+    s.start_url = std::move(*start_url);
+    s.region = std::move(*region);
+    s.login_required = *login_required;
+    auto expires = required_time(doc, "accessTokenExpiresAt");
+    if (!expires) return std::move(expires).error();
+    s.access_token_expires_at = *expires;
+    auto issued = required_time(doc, "issuedAt");
+    if (!issued) return std::move(issued).error();
+    s.issued_at = *issued;
+    // Absent in files written before the session's end was tracked: unknown.
+    if (!jf::absent(doc, "sessionStartedAt")) {
+        auto started = required_time(doc, "sessionStartedAt");
+        if (!started) return std::move(started).error();
+        s.session_started_at = *started;
+    }
+    const auto learned = jf::int_member_or(doc, "learnedSessionLengthSeconds", 0);
+    if (!learned) return malformed("learnedSessionLengthSeconds");
+    if (*learned > 0) s.learned_session_length = std::chrono::seconds(*learned);
+
+    auto sealed = required_string(doc, "sealed");
+    if (!sealed) return std::move(sealed).error();
+    auto blob = crypto::hex_decode(*sealed);
+    if (!blob) return Error::make(ErrorCode::Invalid, "sealed member is not hex");
+    auto plain = state_cipher::open(key, *blob, aad_for(s.session));
+    if (!plain) return std::move(plain).error();
+    // Not jf::parse_object: a parse error's position is worth reporting, and its what()
+    // (which quotes the bytes it last read, maybe a secret) is not.
+    WipedJson secrets;
     try {
-        TokenState s;
-        s.session = doc.at("session").get<std::string>();
-        s.start_url = doc.value("startUrl", std::string());
-        s.region = doc.value("region", std::string());
-        s.access_token_expires_at = required_time_member(doc, "accessTokenExpiresAt");
-        s.issued_at = required_time_member(doc, "issuedAt");
-        s.login_required = doc.value("loginRequired", false);
-        // Absent in files written before the session's end was tracked: unknown.
-        if (doc.contains("sessionStartedAt"))
-            s.session_started_at = required_time_member(doc, "sessionStartedAt");
-        if (const auto it = doc.find("learnedSessionLengthSeconds");
-            it != doc.end() && it->get<long long>() > 0)
-            s.learned_session_length = std::chrono::seconds(it->get<long long>());
-
-        auto blob = crypto::hex_decode(doc.at("sealed").get<std::string>());
-        if (!blob) return Error::make(ErrorCode::Invalid, "sealed member is not hex");
-        auto plain = state_cipher::open(key, *blob, aad_for(s.session));
-        if (!plain) return std::move(plain).error();
-        WipedJson secrets(json::parse(plain->reveal()));
-        s.access_token = Secret(secrets->at("accessToken").get<std::string>());
-        s.refresh_token = Secret(secrets->value("refreshToken", std::string()));
-
-        if (const auto it = doc.find("registration"); it != doc.end() && !it->is_null()) {
-            ClientRegistration r;
-            r.client_id = it->at("clientId").get<std::string>();
-            r.expires_at = required_time_member(*it, "expiresAt");
-            r.grant_types = it->value("grantTypes", std::vector<std::string>());
-            r.scopes = it->value("scopes", std::vector<std::string>());
-            r.client_secret = Secret(secrets->value("clientSecret", std::string()));
-            s.registration = std::move(r);
-        }
-        return s;
+        *secrets = json::parse(plain->reveal());
     } catch (const json::parse_error& e) {
-        // A parse error's what() quotes the bytes it last read, which may be a secret:
-        // report the position only.
         return Error::make(ErrorCode::Invalid,
                            "malformed sealed session data at byte " + std::to_string(e.byte));
-    } catch (const std::exception& e) {
-        // Other nlohmann messages name the member and type ("key 'x' not found", "type must be
-        // string"), never the value, so they are safe to show.
-        return Error::make(ErrorCode::Invalid, std::string("malformed session state: ") + e.what());
+    } catch (const json::exception&) {
+        return Error::make(ErrorCode::Invalid, "malformed sealed session data");
     }
+    auto access = jf::secret_member(*secrets, "accessToken");
+    if (!access) return malformed("accessToken");
+    s.access_token = std::move(*access);
+    if (!jf::absent(*secrets, "refreshToken")) {
+        auto refresh = jf::secret_member(*secrets, "refreshToken");
+        if (!refresh) return malformed("refreshToken");
+        s.refresh_token = std::move(*refresh);
+    }
+
+    if (const auto* reg = jf::member(doc, "registration"); reg != nullptr && !reg->is_null()) {
+        ClientRegistration r;
+        auto client_id = required_string(*reg, "clientId");
+        if (!client_id) return std::move(client_id).error();
+        r.client_id = std::move(*client_id);
+        auto reg_expires = required_time(*reg, "expiresAt");
+        if (!reg_expires) return std::move(reg_expires).error();
+        r.expires_at = *reg_expires;
+        auto grant_types = jf::string_array_member_or(*reg, "grantTypes");
+        auto scopes = jf::string_array_member_or(*reg, "scopes");
+        if (!grant_types) return malformed("grantTypes");
+        if (!scopes) return malformed("scopes");
+        r.grant_types = std::move(*grant_types);
+        r.scopes = std::move(*scopes);
+        if (!jf::absent(*secrets, "clientSecret")) {
+            auto client_secret = jf::secret_member(*secrets, "clientSecret");
+            if (!client_secret) return malformed("clientSecret");
+            r.client_secret = std::move(*client_secret);
+        }
+        s.registration = std::move(r);
+    }
+    return s;
 }
 
 }  // namespace ssocred

@@ -9,6 +9,7 @@
 
 #include "ssocred/crypto.hpp"
 #include "ssocred/errno_text.hpp"
+#include "ssocred/json_fields.hpp"
 
 #include "store/atomic_file.hpp"
 #include "store/json_wipe.hpp"
@@ -117,15 +118,15 @@ Expected<std::optional<TokenState>> SessionStore::load(const std::string& sessio
         set_aside(path, Error::make(ErrorCode::Invalid, "holds an out-of-range number"));
         return std::optional<TokenState>();
     }
-    const auto version = doc->is_object() ? doc->find("version") : doc->end();
-    if (!doc->is_object() || version == doc->end() || !version->is_number_integer()) {
+    const auto version = jf::int_member(*doc, "version");
+    if (!version) {
         set_aside(path, Error::make(ErrorCode::Invalid, "no integer \"version\" member"));
         return std::optional<TokenState>();
     }
-    if (version->get<long long>() > kSessionStateVersion) {
+    if (*version > kSessionStateVersion) {
         // Written by a newer ssocred: not corrupt, and a downgrade must not destroy it.
         spdlog::warn("session state {} has version {} (this ssocred reads {}); ignoring it",
-                     path.string(), version->get<long long>(), kSessionStateVersion);
+                     path.string(), *version, kSessionStateVersion);
         return std::optional<TokenState>();
     }
     auto key = state_key(false);

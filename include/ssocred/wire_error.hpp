@@ -27,6 +27,9 @@ enum class WireError {
     PayloadTooLarge,
     RequestHeaderFieldsTooLarge,
     NotImplemented,
+    // The listener's answer over a connection budget, sent before any session exists
+    // (docs/endpoints.md, "Connection budgets").
+    Unavailable,
 };
 
 struct WireErrorEntry {
@@ -49,13 +52,14 @@ inline constexpr WireErrorEntry kWireErrors[] = {
     {WireError::PayloadTooLarge, "payload_too_large", 413},
     {WireError::RequestHeaderFieldsTooLarge, "request_header_fields_too_large", 431},
     {WireError::NotImplemented, "not_implemented", 501},
+    {WireError::Unavailable, "unavailable", 503},
 };
 
 namespace wire_detail {
 constexpr bool table_in_enum_order() {
     for (std::size_t i = 0; i < std::size(kWireErrors); ++i)
         if (static_cast<std::size_t>(kWireErrors[i].error) != i) return false;
-    return static_cast<std::size_t>(WireError::NotImplemented) + 1 == std::size(kWireErrors);
+    return static_cast<std::size_t>(WireError::Unavailable) + 1 == std::size(kWireErrors);
 }
 static_assert(table_in_enum_order(), "kWireErrors: one row per WireError, in enum order");
 }  // namespace wire_detail

@@ -1,8 +1,9 @@
 """Shell completion driven through the real shells: bash (the completion function with
 COMP_WORDS/COMP_CWORD), fish (`complete -C`) and zsh (a tmux terminal and Tab). `exec --`
 delegates to the command's own completion, `exec` before its command completes ssocred's
-flags, `tokens revoke` offers the daemon's token ids, and zsh/fish descriptions keep
-their apostrophes."""
+flags, `tokens revoke` offers the token ids of the daemon --socket names (else the default one),
+`console` completes a profile as `use` does, and zsh/fish descriptions keep their
+apostrophes."""
 import json
 import os
 import shlex
@@ -74,6 +75,9 @@ class Completion(DaemonTestCase):
         self.assertEqual(self.bash_complete("ssocred tokens "), ["list", "revoke", "rotate-main"])
         self.assertIn(self.token_id, self.bash_complete("ssocred tokens revoke "))
         self.assertEqual(self.bash_complete("ssocred tokens revoke x "), [])
+        # `console PROFILE`, like `use PROFILE`.
+        self.assertIn("dev", self.bash_complete("ssocred console "))
+        self.assertIn("dev", self.bash_complete("ssocred use "))
 
     # -- fish ------------------------------------------------------------------------------
     def fish_complete(self, line):
@@ -102,6 +106,7 @@ class Completion(DaemonTestCase):
         self.assertEqual(set(self.fish_complete("ssocred tokens ")),
                          {"list", "revoke", "rotate-main"})
         self.assertEqual(self.fish_complete("ssocred env --pro")["--profile"], APOSTROPHE_HELP)
+        self.assertIn("dev", self.fish_complete("ssocred console "))
 
     # -- zsh -------------------------------------------------------------------------------
     @unittest.skipUnless(shutil.which("zsh") and shutil.which("tmux"), "zsh or tmux missing")
@@ -115,7 +120,12 @@ class Completion(DaemonTestCase):
                     f"autoload -U compinit && compinit -u -d {shlex.quote(zdot)}/.zcompdump\n"
                     "zstyle ':completion:*' list-prompt ''\nLISTMAX=10000\n"
                     "print READY\n")
-        env = dict(self.env, ZDOTDIR=zdot, HOME=zdot, TERM="screen")
+        # No daemon where ssocred looks by default: token ids come only from the daemon
+        # that --socket names on the command line.
+        nowhere = os.path.join(self.dir, "no-runtime")
+        os.makedirs(nowhere, mode=0o700)
+        env = dict(self.env, ZDOTDIR=zdot, HOME=zdot, TERM="screen", XDG_RUNTIME_DIR=nowhere)
+        env.pop("SSOCRED_SOCKET", None)
         sock = f"ssocred-zsh-{os.getpid()}"
         tmux = ["tmux", "-L", sock]
         argv = ["env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["zsh", "-i"]
@@ -153,8 +163,11 @@ class Completion(DaemonTestCase):
         self.assertIn("--profile", text)
         text = complete("ssocred env --", "profile's", "a description with an apostrophe")
         self.assertIn(APOSTROPHE_HELP, text)
-        text = complete("ssocred tokens revoke ", self.token_id, "the token ids")
+        text = complete(f"ssocred --socket {self.daemon.socket} tokens revoke ", self.token_id,
+                        "the token ids of the daemon --socket names")
         self.assertIn(self.token_id, text)
+        text = complete("ssocred console ", "dev", "profile names")
+        self.assertIn("dev", text)
 
 
 if __name__ == "__main__":

@@ -69,8 +69,10 @@ class Logins(DaemonTestCase):
 
 
 class Renewal(DaemonTestCase):
-    # Short access tokens: the daemon renews them with the refresh token well before expiry.
-    emulator_args = ("--approve-after", "0", "--device-interval", "0", "--access-token-ttl", "40")
+    # Short access tokens: the daemon renews them with the refresh token well before expiry,
+    # at 40-50 % of the lifetime (sso_session.hpp), so every 5-6 s here; the three renewals
+    # the test waits for take under 20 s.
+    emulator_args = ("--approve-after", "0", "--device-interval", "0", "--access-token-ttl", "12")
 
     def test_renews_and_rotates_then_invalid_grant_means_login_required(self):
         wait_until(lambda: self.emu.counters()["create_token_grants"]["refresh_token"] >= 1,
@@ -138,9 +140,11 @@ class AwsCliCache(DaemonTestCase):
     """`--aws-cache=sync`, the default: the cache file carries what SDKs need to use the
     token, never the refresh token or the client secret (docs/security.md)."""
     TOKEN_ONLY = ["accessToken", "expiresAt", "region", "startUrl"]
-    # Short-lived access tokens: the daemon renews within seconds (and botocore, inside its
-    # 15-minute window, tries to refresh on its own and must fall back to the token).
-    emulator_args = ("--approve-after", "0", "--device-interval", "0", "--access-token-ttl", "40")
+    # Short-lived access tokens: the daemon renews within seconds, every 8-10 s (and botocore,
+    # inside its 15-minute window, tries to refresh on its own and must fall back to the
+    # token). Not shorter: a test compares what botocore read with the file a moment later,
+    # and a renewal in between (a python start-up with boto3 imported) would change it.
+    emulator_args = ("--approve-after", "0", "--device-interval", "0", "--access-token-ttl", "20")
 
     def refreshes(self, client_id=None):
         return [t for t in self.emu.issued()["access_tokens"] if t["grant"] == "refresh_token"

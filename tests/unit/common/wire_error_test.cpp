@@ -46,6 +46,22 @@ TEST(WireError, TheControlApiCodesAreTheDocumentedOnes) {
     EXPECT_EQ(http_status_of(WireError::Conflict), 409u);
 }
 
+TEST(WireError, TheServingPlaneCodesAreTheDocumentedOnes) {
+    // docs/endpoints.md: the HTTP layer's answers, each with its own status.
+    EXPECT_EQ(to_wire(WireError::Unauthorized), "unauthorized");
+    EXPECT_EQ(http_status_of(WireError::Unauthorized), 401u);
+    EXPECT_EQ(to_wire(WireError::MethodNotAllowed), "method_not_allowed");
+    EXPECT_EQ(http_status_of(WireError::MethodNotAllowed), 405u);
+    EXPECT_EQ(to_wire(WireError::PayloadTooLarge), "payload_too_large");
+    EXPECT_EQ(http_status_of(WireError::PayloadTooLarge), 413u);
+    EXPECT_EQ(to_wire(WireError::RequestHeaderFieldsTooLarge), "request_header_fields_too_large");
+    EXPECT_EQ(http_status_of(WireError::RequestHeaderFieldsTooLarge), 431u);
+    EXPECT_EQ(to_wire(WireError::NotImplemented), "not_implemented");
+    EXPECT_EQ(http_status_of(WireError::NotImplemented), 501u);
+    EXPECT_EQ(to_wire(WireError::Unavailable), "unavailable");  // over a connection budget
+    EXPECT_EQ(http_status_of(WireError::Unavailable), 503u);
+}
+
 TEST(WireError, EveryErrorCodeHasAnAnswerTheClientReadsBackInTheSameClass) {
     for (const ErrorCode code : kAllErrorCodes) {
         const WireError wire = wire_error_for(code);

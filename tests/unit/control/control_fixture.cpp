@@ -119,25 +119,6 @@ Expected<std::vector<std::string>> FakePortal::list_account_roles(const Secret&,
     return std::vector<std::string>{"Admin"};
 }
 
-Expected<std::optional<TokenState>> MemoryPersistence::load(const std::string& session) {
-    std::lock_guard lock(mu);
-    auto it = tokens.find(session);
-    if (it == tokens.end()) return std::optional<TokenState>{};
-    return std::optional<TokenState>(it->second);
-}
-
-Status MemoryPersistence::save(const TokenState& state) {
-    std::lock_guard lock(mu);
-    tokens[state.session] = state;
-    return ok();
-}
-
-Status MemoryPersistence::erase(const std::string& session) {
-    std::lock_guard lock(mu);
-    tokens.erase(session);
-    return ok();
-}
-
 std::string Answer::header(const std::string& name) const {
     for (const auto& [n, v] : headers)
         if (n == name) return v;

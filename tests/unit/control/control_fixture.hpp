@@ -26,6 +26,7 @@
 #include "serve/endpoint_tokens.hpp"
 #include "serve/metrics.hpp"
 #include "sso/session_manager.hpp"
+#include "support/memory_persistence.hpp"
 #include "support/temp_dir.hpp"
 
 namespace ssocred::control_test {
@@ -65,14 +66,7 @@ class FakePortal final : public sso::PortalApi {
     const Clock& clock_;
 };
 
-class MemoryPersistence final : public sso::TokenPersistence {
-  public:
-    Expected<std::optional<TokenState>> load(const std::string& session) override;
-    Status save(const TokenState& state) override;
-    Status erase(const std::string& session) override;
-    std::mutex mu;
-    std::map<std::string, TokenState> tokens;
-};
+using test::MemoryPersistence;
 
 // What came back for one request.
 struct Answer {

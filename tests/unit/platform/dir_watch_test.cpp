@@ -1,8 +1,5 @@
 #include "platform/dir_watch.hpp"
 
-#include <fstream>
-#include <poll.h>
-
 #include <gtest/gtest.h>
 
 #include "platform/dir_watch_snapshot.hpp"
@@ -14,24 +11,15 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::WatchKind;
+using test::write_file;
 
-void write(const fs::path& p, const std::string& text) {
-    std::ofstream(p) << text;
-}
-
-// Waits (bounded) for the descriptor, then drains: what the daemon's loop does. Returns
-// nothing when the descriptor stayed quiet.
 DirChanges wait_and_drain(DirWatch& w, int ms = 3000) {
-    pollfd p{w.native_handle(), POLLIN, 0};
-    if (::poll(&p, 1, ms) <= 0) return {};
-    return w.drain();
+    return test::drain_within(w, ms);
 }
 
 // Nothing pending now, nor within a few polling intervals.
 bool quiet(DirWatch& w) {
-    pollfd p{w.native_handle(), POLLIN, 0};
-    if (::poll(&p, 1, 150) <= 0) return true;
-    return !w.drain().any();
+    return !test::drain_within(w, 150).any();
 }
 
 class DirWatchTest : public ::testing::TestWithParam<WatchKind> {
@@ -46,18 +34,18 @@ class DirWatchTest : public ::testing::TestWithParam<WatchKind> {
 
 TEST_P(DirWatchTest, WrittenInPlaceRenamedOverDeletedAndCreated) {
     const auto file = dir_ / "config";
-    write(file, "a\n");
+    write_file(file, "a\n");
     auto w = make();
     ASSERT_TRUE(w);
     w->watch({{dir_.path(), {"config"}}});
     EXPECT_TRUE(quiet(*w));
 
-    write(file, "a\nb\n");  // in place
+    write_file(file, "a\nb\n");  // in place
     auto c = wait_and_drain(*w);
     EXPECT_EQ(c.entries, std::vector<fs::path>{file});
     EXPECT_FALSE(c.everything);
 
-    write(dir_ / "config.tmp", "c\n");
+    write_file(dir_ / "config.tmp", "c\n");
     EXPECT_TRUE(quiet(*w));                 // an unwatched entry
     fs::rename(dir_ / "config.tmp", file);  // renamed over
     EXPECT_EQ(wait_and_drain(*w).entries, std::vector<fs::path>{file});
@@ -66,16 +54,16 @@ TEST_P(DirWatchTest, WrittenInPlaceRenamedOverDeletedAndCreated) {
     EXPECT_EQ(wait_and_drain(*w).entries, std::vector<fs::path>{file});
     while (!quiet(*w)) {
     }
-    write(file, "d\n");  // created again
+    write_file(file, "d\n");  // created again
     EXPECT_TRUE(wait_and_drain(*w).any());
 }
 
 TEST_P(DirWatchTest, OnlyWatchedEntriesCount) {
-    write(dir_ / "mine", "");
+    write_file(dir_ / "mine", "");
     auto w = make();
     ASSERT_TRUE(w);
     w->watch({{dir_.path(), {"mine"}}});
-    write(dir_ / "other", "x");
+    write_file(dir_ / "other", "x");
     fs::create_directory(dir_ / "sub");
     fs::rename(dir_ / "other", dir_ / "other2");
     EXPECT_TRUE(quiet(*w));
@@ -89,7 +77,7 @@ TEST_P(DirWatchTest, AMissingDirectoryIsWaitedForAndItsFileNoticed) {
     EXPECT_EQ(w->watched_directories(), std::vector<fs::path>{dir_.path()});
 
     fs::create_directories(missing);
-    write(missing / "token.json", "{}");
+    write_file(missing / "token.json", "{}");
     // The directory's appearance means "everything"; the file may be reported with it or
     // on its own, depending on when each was seen.
     bool seen = false;
@@ -101,14 +89,14 @@ TEST_P(DirWatchTest, AMissingDirectoryIsWaitedForAndItsFileNoticed) {
     while (!quiet(*w)) {
     }
     EXPECT_EQ(w->watched_directories(), std::vector<fs::path>{missing});
-    write(missing / "token.json", "{\"x\": 1}");
+    write_file(missing / "token.json", "{\"x\": 1}");
     EXPECT_EQ(wait_and_drain(*w).entries, std::vector<fs::path>{missing / "token.json"});
 }
 
 TEST_P(DirWatchTest, ADirectoryRemovedMeansEverythingAndIsWaitedForAgain) {
     const auto sub = dir_ / "cache";
     fs::create_directory(sub);
-    write(sub / "t.json", "{}");
+    write_file(sub / "t.json", "{}");
     auto w = make();
     ASSERT_TRUE(w);
     w->watch({{sub, {"t.json"}}});
@@ -125,11 +113,11 @@ TEST_P(DirWatchTest, ADirectoryRemovedMeansEverythingAndIsWaitedForAgain) {
 }
 
 TEST_P(DirWatchTest, WatchingMoreKeepsWhatIsPendingForTheOthers) {
-    write(dir_ / "one", "1");
+    write_file(dir_ / "one", "1");
     auto w = make();
     ASSERT_TRUE(w);
     w->watch({{dir_.path(), {"one"}}});
-    write(dir_ / "one", "11");
+    write_file(dir_ / "one", "11");
     w->watch({{dir_.path(), {"one", "two"}}});  // e.g. a session added to the cache watcher
     const auto c = wait_and_drain(*w);
     EXPECT_EQ(c.entries, std::vector<fs::path>{dir_ / "one"});
@@ -137,12 +125,12 @@ TEST_P(DirWatchTest, WatchingMoreKeepsWhatIsPendingForTheOthers) {
 
 TEST(DirSnapshot, TellsEntriesAndDirectoriesApart) {
     test::TempDir dir;
-    write(dir / "f", "1");
+    write_file(dir / "f", "1");
     const std::vector<WatchedDirectory> watched = {{dir.path(), {"f", "g"}},
                                                    {dir / "missing", {"h"}}};
     const auto before = DirSnapshot::take(watched);
     EXPECT_FALSE(DirSnapshot::take(watched).changes_since(before).any());
-    write(dir / "g", "2");
+    write_file(dir / "g", "2");
     auto c = DirSnapshot::take(watched).changes_since(before);
     EXPECT_EQ(c.entries, std::vector<fs::path>{dir / "g"});
     EXPECT_FALSE(c.everything);

@@ -225,6 +225,80 @@ TEST_F(TokensTest, TamperedRegistryEntriesFailClosed) {
     EXPECT_EQ(t->list()[0].label, "c");
 }
 
+// Members of the wrong type skip their entry, so a restriction that cannot be read (an idle
+// timeout, a bound pid, the active-role flag) never reads as "none"; a bound pid above
+// INT64_MAX once wrapped to a negative number and the token came back unbound.
+TEST_F(TokensTest, MistypedRegistryMembersSkipTheirEntry) {
+    auto t = open();
+    const std::pair<const char*, nlohmann::json> tamperings[] = {
+        {"bound_pid", nlohmann::json(std::numeric_limits<std::uint64_t>::max())},
+        {"bound_pid", nlohmann::json("4242")},
+        {"idle_seconds", nlohmann::json("100")},
+        {"idle_seconds", nlohmann::json(1.5)},
+        {"active", nlohmann::json(1)},
+        {"file", nlohmann::json("no")},
+        {"expires_at", nlohmann::json(1795000000)},
+        {"label", nlohmann::json(7)},
+        {"session", nlohmann::json::array()},
+        {"id", nlohmann::json(nullptr)},
+        {"account_id", nlohmann::json(111111111111)},
+        {"created_at", nlohmann::json(false)},
+        {"sha256", nlohmann::json(nullptr)},
+    };
+    std::vector<MintedToken> tampered;
+    for (std::size_t i = 0; i < std::size(tamperings); ++i) {
+        auto m = t->mint_active(TokenLifetime{std::nullopt, 100s}, false, "t", 4242);
+        ASSERT_TRUE(m);
+        tampered.push_back(std::move(*m));
+    }
+    auto intact = t->mint_active(TokenLifetime{std::nullopt, 100s}, false, "intact", 4242);
+    ASSERT_TRUE(intact);
+    t.reset();
+
+    const fs::path registry = dir / "endpoint-tokens.json";
+    auto doc = nlohmann::json::parse(*read_file(registry));
+    for (auto& entry : doc["tokens"]) {
+        for (std::size_t i = 0; i < tampered.size(); ++i) {
+            if (entry["id"] != tampered[i].info.id) continue;
+            const auto& tampering = tamperings[i];
+            entry[tampering.first] = tampering.second;
+        }
+    }
+    ASSERT_TRUE(write_file_atomic(registry, doc.dump(), 0600));
+
+    t = open();
+    for (std::size_t i = 0; i < tampered.size(); ++i) {
+        SCOPED_TRACE(std::string(tamperings[i].first) + "=" + tamperings[i].second.dump());
+        EXPECT_FALSE(t->authenticate(tampered[i].token.reveal()));
+    }
+    EXPECT_TRUE(t->authenticate(intact->token.reveal()));
+    ASSERT_EQ(t->list().size(), 1u);
+    EXPECT_EQ(t->list()[0].bound_pid, 4242);
+}
+
+// Optional members left out or null read as their defaults.
+TEST_F(TokensTest, RegistryMembersMayBeLeftOutOrNull) {
+    auto t = open();
+    auto m = t->mint(role("111111111111", "Dev"), 3600s, false, "lbl");
+    ASSERT_TRUE(m);
+    t.reset();
+    const fs::path registry = dir / "endpoint-tokens.json";
+    auto doc = nlohmann::json::parse(*read_file(registry));
+    auto& entry = doc["tokens"][0];
+    entry.erase("session");
+    entry["label"] = nullptr;
+    entry["idle_seconds"] = nullptr;
+    entry["bound_pid"] = -1;  // not a pid: unbound, as before
+    entry.erase("file");
+    ASSERT_TRUE(write_file_atomic(registry, doc.dump(), 0600));
+    t = open();
+    EXPECT_TRUE(t->authenticate(m->token.reveal()));
+    ASSERT_EQ(t->list().size(), 1u);
+    EXPECT_EQ(t->list()[0].label, "");
+    EXPECT_FALSE(t->list()[0].idle_timeout);
+    EXPECT_FALSE(t->list()[0].bound_pid);
+}
+
 TEST_F(TokensTest, ScopedExpiry) {
     auto t = open();
     auto m = t->mint(role("1", "R"), 60s, false, "");

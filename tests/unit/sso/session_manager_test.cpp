@@ -11,6 +11,7 @@
 
 #include "sso/pkce.hpp"
 #include "sso/url.hpp"
+#include "support/memory_persistence.hpp"
 
 namespace ssocred::sso {
 namespace {
@@ -132,30 +133,7 @@ class FakePortal : public PortalApi {
     std::atomic<int> unauthorized_left{0}, account_calls{0}, logouts{0};
 };
 
-class MemoryPersistence : public TokenPersistence {
-  public:
-    Expected<std::optional<TokenState>> load(const std::string& s) override {
-        std::lock_guard lock(mu);
-        auto it = tokens.find(s);
-        if (it == tokens.end()) return std::optional<TokenState>{};
-        return std::optional<TokenState>(it->second);
-    }
-    Status save(const TokenState& t) override {
-        std::lock_guard lock(mu);
-        tokens[t.session] = t;
-        ++saves;
-        return ok();
-    }
-    Status erase(const std::string& s) override {
-        std::lock_guard lock(mu);
-        tokens.erase(s);
-        ++erases;
-        return ok();
-    }
-    std::mutex mu;
-    std::map<std::string, TokenState> tokens;
-    int saves = 0, erases = 0;
-};
+using test::MemoryPersistence;
 
 constexpr const char* kConfig = R"([sso-session corp]
 sso_start_url = https://d-corp.awsapps.com/start
@@ -288,6 +266,53 @@ TEST_F(Manager, ConcurrentCallersShareOneRefresh) {
     for (auto& t : threads) t.join();
     EXPECT_EQ(ok_count, 8);
     EXPECT_EQ(oidc->refreshes, 1);
+}
+
+// A renewal whose save waits behind another save (a slow disk) must not write the token it
+// renewed when a newer one arrived meanwhile: what is on disk at the end is what is in
+// memory. (It used to save the copy it took before waiting: the older token, written last.)
+TEST_F(Manager, ASaveWaitingBehindAnotherWritesTheNewestToken) {
+    ASSERT_TRUE(*manager->import_token(make_token(kStart, 1h)));
+    store.hold_next_save = true;
+    std::thread slow_save([&] { EXPECT_TRUE(manager->rewrite_token("corp")); });
+    store.wait_until_holding();
+
+    clock.advance(50min);  // due: the next fetch renews
+    std::thread renewal([&] { EXPECT_TRUE(manager->fetch(RoleRef{"111111111111", "Dev", ""})); });
+    while (status().access_token_expires_at != kStart + 50min + 1h)  // renewed in memory
+        std::this_thread::yield();
+    // Meanwhile another tool's newer login arrives (an import is not saved by itself).
+    TokenState newer = make_token(kStart + 51min, 8h);
+    newer.access_token = Secret(std::string("imported"));
+    ASSERT_TRUE(*manager->import_token(std::move(newer)));
+
+    store.release();
+    slow_save.join();
+    renewal.join();
+    std::lock_guard lock(store.mu);
+    EXPECT_EQ(store.tokens.at("corp").access_token.reveal(), "imported");
+    EXPECT_EQ(store.tokens.at("corp").access_token_expires_at, kStart + 51min + 8h);
+}
+
+// A logout while a save waits: the token is not written back after the logout erased it.
+TEST_F(Manager, ALogoutIsNotUndoneByASaveThatWaited) {
+    ASSERT_TRUE(*manager->import_token(make_token(kStart, 1h)));
+    store.hold_next_save = true;
+    std::thread slow_save([&] { EXPECT_TRUE(manager->rewrite_token("corp")); });
+    store.wait_until_holding();
+
+    clock.advance(50min);
+    std::thread renewal([&] { (void)manager->fetch(RoleRef{"111111111111", "Dev", ""}); });
+    while (status().access_token_expires_at != kStart + 50min + 1h) std::this_thread::yield();
+    std::thread logout([&] { EXPECT_TRUE(manager->logout("corp", false)); });
+    while (status().state != "logged_out") std::this_thread::yield();
+
+    store.release();
+    slow_save.join();
+    renewal.join();
+    logout.join();
+    std::lock_guard lock(store.mu);
+    EXPECT_EQ(store.tokens.count("corp"), 0u);
 }
 
 TEST_F(Manager, ExpiredTokenConcurrentCallersShareOneRefresh) {

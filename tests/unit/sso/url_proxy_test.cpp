@@ -57,6 +57,55 @@ TEST(NoProxy, MatchesLikeTheCli) {
     EXPECT_TRUE(no_proxy_matches("fd00::/8", "fd00::1", 80));
 }
 
+// The ranges go through the parser --allow-cidr uses (ssocred/cidr.hpp), with NO_PROXY's
+// own leniency: host bits are ignored, and an entry that is no range matches nothing.
+TEST(NoProxy, RangesAndAddresses) {
+    EXPECT_TRUE(no_proxy_matches("10.0.0.0/8", "10.255.255.255", 443));
+    EXPECT_TRUE(no_proxy_matches("10.1.2.3/8", "10.9.9.9", 443));  // host bits ignored
+    EXPECT_FALSE(no_proxy_matches("10.0.0.0/8", "[fd00::1]", 443));
+    EXPECT_TRUE(no_proxy_matches("::1/128", "::1", 443));
+    EXPECT_TRUE(no_proxy_matches("::1/128", "[::1]", 443));
+    EXPECT_FALSE(no_proxy_matches("::1/128", "::2", 443));
+    EXPECT_TRUE(no_proxy_matches("[fd00::]/8", "fd12::1", 443));
+    EXPECT_TRUE(no_proxy_matches("0.0.0.0/0", "203.0.113.9", 443));
+    // A v4-mapped IPv6 host is the IPv4 address it stands for.
+    EXPECT_TRUE(no_proxy_matches("10.0.0.0/8", "::ffff:10.1.2.3", 443));
+    // Bad prefixes and addresses: the entry matches nothing, the rest of the list still counts.
+    for (const char* bad : {"10.0.0.0/33", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/8x", "::1/129",
+                            "10.0.0/8", "nohost/8"}) {
+        EXPECT_FALSE(no_proxy_matches(bad, "10.0.0.1", 443)) << bad;
+        EXPECT_TRUE(no_proxy_matches(std::string(bad) + ",10.0.0.0/8", "10.0.0.1", 443)) << bad;
+    }
+    // Host names, addresses and ranges mixed in one list.
+    const std::string mixed = "internal.example, 192.168.1.5 ,10.0.0.0/8 fd00::/8,.corp";
+    EXPECT_TRUE(no_proxy_matches(mixed, "api.internal.example", 443));
+    EXPECT_TRUE(no_proxy_matches(mixed, "host.corp", 443));
+    EXPECT_TRUE(no_proxy_matches(mixed, "192.168.1.5", 443));
+    EXPECT_TRUE(no_proxy_matches(mixed, "10.20.30.40", 443));
+    EXPECT_TRUE(no_proxy_matches(mixed, "fd00::7", 443));
+    EXPECT_FALSE(no_proxy_matches(mixed, "192.168.1.6", 443));
+    EXPECT_FALSE(no_proxy_matches(mixed, "oidc.us-east-1.amazonaws.com", 443));
+    // A range never matches a host name, whatever its digits.
+    EXPECT_FALSE(no_proxy_matches("10.0.0.0/8", "10.example", 443));
+    // Address entries with a port match that port only.
+    EXPECT_TRUE(no_proxy_matches("10.0.0.1:8443", "10.0.0.1", 8443));
+    EXPECT_FALSE(no_proxy_matches("10.0.0.1:8443", "10.0.0.1", 443));
+    EXPECT_TRUE(no_proxy_matches("[::1]:443", "::1", 443));
+}
+
+TEST(NoProxy, LoopbackHosts) {
+    EXPECT_TRUE(is_loopback_host("localhost"));
+    EXPECT_TRUE(is_loopback_host("LOCALHOST"));
+    EXPECT_TRUE(is_loopback_host("app.localhost"));
+    EXPECT_TRUE(is_loopback_host("127.0.0.1"));
+    EXPECT_TRUE(is_loopback_host("127.8.9.10"));
+    EXPECT_TRUE(is_loopback_host("::1"));
+    EXPECT_TRUE(is_loopback_host("[::1]"));
+    EXPECT_FALSE(is_loopback_host("10.0.0.1"));
+    EXPECT_FALSE(is_loopback_host("::2"));
+    EXPECT_FALSE(is_loopback_host("localhost.example"));
+}
+
 TEST(Proxy, SelectionFromEnvironment) {
     std::map<std::string, std::string> vars{{"HTTPS_PROXY", "http://user:p%40ss@proxy.corp:3128"},
                                             {"HTTP_PROXY", "proxy-plain:8080"},

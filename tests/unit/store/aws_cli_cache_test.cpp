@@ -387,6 +387,55 @@ TEST_F(AwsCliCacheTest, ReadsARegistrationWrittenByTheCli) {
     EXPECT_EQ((*r)->grant_types.size(), 2u);
 }
 
+// Another tool wrote the file: optional members of the wrong type read as empty, a token
+// needs a non-empty string accessToken, and a registration whose lists are not lists of
+// strings is ignored rather than half-read.
+TEST_F(AwsCliCacheTest, MistypedMembersOfAnotherToolsFile) {
+    write_raw(file, R"({"accessToken": "t\u0000k", "expiresAt": "2026-11-18T11:06:40Z",
+                        "startUrl": 7, "region": null, "refreshToken": 18446744073709551615,
+                        "clientId": "cid", "clientSecret": false})");
+    auto r = cache.read_token("my-sso");
+    ASSERT_TRUE(r && *r);
+    EXPECT_TRUE((*r)->access_token.equals(std::string("t\0k", 3)));
+    EXPECT_EQ((*r)->start_url, "");
+    EXPECT_EQ((*r)->region, "");
+    EXPECT_TRUE((*r)->refresh_token.empty());
+    EXPECT_FALSE((*r)->registration);  // no secret: no registration
+
+    for (const char* bad :
+         {R"({"accessToken": "", "expiresAt": "2026-11-18T11:06:40Z"})",
+          R"({"accessToken": 1, "expiresAt": "2026-11-18T11:06:40Z"})",
+          R"({"accessToken": null, "expiresAt": "2026-11-18T11:06:40Z"})",
+          R"({"accessToken": "tok", "expiresAt": 1795000000})", R"(["accessToken"])"}) {
+        SCOPED_TRACE(bad);
+        write_raw(file, bad);
+        auto none = cache.read_token("my-sso");
+        ASSERT_TRUE(none);
+        EXPECT_FALSE(*none);
+    }
+
+    aws_cli::RegistrationKey key{"https://d-1234567890.awsapps.com/start", "us-east-1",
+                                 std::nullopt, std::string("my-sso")};
+    auto name = aws_cli::registration_cache_key(key);
+    ASSERT_TRUE(name);
+    for (const char* lists : {R"("scopes": "sso:account:access")", R"("grantTypes": ["a", 1])",
+                              R"("scopes": {"a": 1})"}) {
+        SCOPED_TRACE(lists);
+        write_raw(dir / (*name + ".json"),
+                  std::string(R"({"clientId": "cid", "clientSecret": "cs", )") +
+                      R"("expiresAt": "2027-01-01T00:00:00Z", )" + lists + "}");
+        auto reg = cache.read_registration(key);
+        ASSERT_TRUE(reg);
+        EXPECT_FALSE(*reg);
+    }
+    write_raw(dir / (*name + ".json"),
+              R"({"clientId": "cid", "clientSecret": "cs", "expiresAt": "2027-01-01T00:00:00Z",
+                  "scopes": null})");
+    auto reg = cache.read_registration(key);
+    ASSERT_TRUE(reg && *reg);
+    EXPECT_TRUE((*reg)->scopes.empty());
+}
+
 }  // namespace
 }  // namespace ssocred
 

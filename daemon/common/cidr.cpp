@@ -1,8 +1,8 @@
-#include "serve/cidr.hpp"
+#include "ssocred/cidr.hpp"
 
 #include <charconv>
 
-namespace ssocred::serve {
+namespace ssocred {
 
 namespace ip = boost::asio::ip;
 
@@ -27,7 +27,7 @@ bool is_loopback(const ip::address& a) {
     return unmap(a).is_loopback();
 }
 
-Expected<Cidr> Cidr::parse(std::string_view text) {
+Expected<Cidr> Cidr::parse(std::string_view text, HostBits host_bits) {
     const auto bad = [&](const char* why) {
         return Error::make(ErrorCode::Invalid, "invalid CIDR range '" + std::string(text) +
                                                    "': " + why +
@@ -48,16 +48,18 @@ Expected<Cidr> Cidr::parse(std::string_view text) {
             return bad("bad prefix length");
         }
     }
-    // Host bits must be zero: "10.1.2.3/8" is more likely a mistake than a wish.
+    const bool refuse_host_bits = host_bits == HostBits::Refused;
     if (addr.is_v4()) {
         const ip::network_v4 net(addr.to_v4(), prefix);
-        if (net.network() != addr.to_v4()) return bad("host bits set below the prefix");
-        return Cidr(net);
+        if (net.network() == addr.to_v4()) return Cidr(net);
+        if (refuse_host_bits) return bad("host bits set below the prefix");
+        return Cidr(net.canonical());
     }
     const ip::network_v6 net(addr.to_v6(), prefix);
-    if (network_bytes(addr.to_v6(), prefix) != addr.to_v6().to_bytes())
-        return bad("host bits set below the prefix");
-    return Cidr(net);
+    if (network_bytes(addr.to_v6(), prefix) == addr.to_v6().to_bytes()) return Cidr(net);
+    if (refuse_host_bits) return bad("host bits set below the prefix");
+    // contains() and to_string() look at the network bytes alone: the scope id may stay.
+    return Cidr(ip::network_v6(ip::address_v6(network_bytes(addr.to_v6(), prefix)), prefix));
 }
 
 bool Cidr::contains(const ip::address& raw) const {
@@ -82,4 +84,4 @@ bool any_contains(const std::vector<Cidr>& ranges, const ip::address& a) {
     return false;
 }
 
-}  // namespace ssocred::serve
+}  // namespace ssocred
