@@ -96,8 +96,8 @@ def main():
             "/bin/true": ["/bin/true"],
             "credential-process": [BIN["ssocred"], "credential-process", "--profile", "bench"],
             "env": [BIN["ssocred"], "env"],
-            # No token minted (the main token is exported): what env costs without the
-            # daemon writing its token registry, which it syncs to disk on every mint.
+            # No token minted: what env costs without the daemon recording a token (a
+            # journal append, its fsync left to a worker: docs/storage.md).
             "env --imds": [BIN["ssocred"], "env", "--imds"],
         }
         # Each command works (and warms the daemon's cache), and makes how many requests?

@@ -185,6 +185,17 @@ std::string merge_no_proxy(const std::optional<std::string>& upper,
     return out;
 }
 
+Status check_env_request(const EnvRequest& req) {
+    if (req.imds && (req.profile || req.token_file))
+        return invalid(
+            "--imds serves the active role without a token: drop --profile/--token-file");
+    if (req.imds && req.container)
+        return invalid(
+            "the metadata endpoint has no token, so ssocredd serves it on loopback to your own "
+            "processes only; containers use the container endpoint: drop --imds");
+    return ok();
+}
+
 Expected<EnvPlan> compose_env(const EnvRequest& req, const EndpointInfo& endpoint,
                               const std::optional<ScopedToken>& scoped, const EnvLookup& env) {
     EnvPlan plan;
@@ -193,14 +204,7 @@ Expected<EnvPlan> compose_env(const EnvRequest& req, const EndpointInfo& endpoin
     };
     auto unset = [&](std::string_view k) { plan.ops.push_back({std::string(k), std::nullopt}); };
 
-    if (req.imds && (req.profile || req.token_file))
-        return invalid(
-            "--imds serves the active role without a token: drop --profile/--token-file");
-    if (req.imds && req.container)
-        return invalid(
-            "the metadata endpoint has no token, so ssocredd serves it on loopback to your own "
-            "processes only; containers use the container endpoint: drop --imds");
-
+    if (auto st = check_env_request(req); !st) return st.error();
     if (auto st = check_listeners(req, endpoint); !st) return st.error();
 
     // Where SDKs connect: loopback, or 169.254.170.2 for containers (the only non-loopback

@@ -108,6 +108,10 @@ bool wants_active_role_token(const EnvRequest& req);
 nlohmann::json scoped_token_request(const EnvRequest& req, const nlohmann::json& active,
                                     std::string_view label);
 
+// The flag combinations no daemon answer can make work (--imds with --profile,
+// --token-file or --container): refused before anything is asked.
+Status check_env_request(const EnvRequest& req);
+
 Expected<EnvPlan> compose_env(const EnvRequest& req, const EndpointInfo& endpoint,
                               const std::optional<ScopedToken>& scoped, const EnvLookup& env);
 

@@ -15,6 +15,7 @@
 #include "ssocred/json_string.hpp"
 #include "ssocred/version.hpp"
 
+#include "control/control_internal.hpp"
 #include "control/control_json.hpp"
 #include "platform/platform_status.hpp"
 #include "platform/process_exit_watch.hpp"
@@ -199,6 +200,10 @@ void ControlApi::handle(const Request& request, Responder respond) {
         {"GET", "/v1/endpoint",
          [](ControlApi& api, const Request&, const std::string&, Responder&& r) {
              api.endpoint(std::move(r));
+         }},
+        {"POST", "/v1/env",
+         [](ControlApi& api, const Request& q, const std::string&, Responder&& r) {
+             api.env(q, std::move(r));
          }},
         {"POST", "/v1/console",
          [](ControlApi& api, const Request& q, const std::string&, Responder&& r) {
@@ -470,12 +475,7 @@ void ControlApi::get_active(Responder respond) {
 }
 
 // Resolves the role a request names: a profile, an account+role (with an optional
-// session), or nothing (the active role when `allow_active`).
-struct NamedRole {
-    RoleRef role;
-    std::optional<std::string> profile;
-};
-
+// session), or nothing (the active role when `allow_active`). NamedRole: control_internal.hpp.
 static Expected<NamedRole> role_named(const CredentialEngine& engine,
                                       const sso::SessionManager& sessions,
                                       const ConfigProfiles& profiles, const std::string& profile,
@@ -732,6 +732,8 @@ void ControlApi::mint_token(const Request& request, Responder respond) {
     if (!named) return fail(respond, health.explain(named.error()));
     auto lifetime = lifetime_members(*body);
     if (!lifetime) return fail(respond, lifetime.error());
+    // No lifetime asked for: the sliding one the CLI's tokens have (DESIGN.md), not "never".
+    if (!lifetime->ttl && !lifetime->idle) lifetime->idle = serve::EndpointTokens::kDefaultIdle;
     auto exit_fd = client_exit_fd(request, *body);
     if (!exit_fd) return fail(respond, exit_fd.error());
     std::optional<long long> bound;
@@ -790,5 +792,32 @@ void ControlApi::revoke_token(const std::string& id, Responder respond) {
     bound_.forget(id);
     respond(json_response(200, {{"revoked", id}}));
 }
+
+// The helpers above, for the routes kept in files of their own (control_internal.hpp).
+namespace control_internal {
+
+serve::Response secret_json(unsigned status, nlohmann::json body, SecretMembers secrets) {
+    return secret_json_response(status, std::move(body), secrets);
+}
+
+void fail_with(const serve::Responder& respond, const Error& error) {
+    fail(respond, error);
+}
+
+Expected<nlohmann::json> request_body(const serve::Request& request) {
+    return body_object(request);
+}
+
+Expected<NamedRole> named_role(const CredentialEngine& engine, const sso::SessionManager& sessions,
+                               const ConfigProfiles& profiles, const std::string& profile,
+                               bool allow_active) {
+    return role_named(engine, sessions, profiles, profile, "", "", "", allow_active);
+}
+
+Expected<serve::TokenLifetime> token_lifetime(const nlohmann::json& body) {
+    return lifetime_members(body);
+}
+
+}  // namespace control_internal
 
 }  // namespace ssocred

@@ -71,6 +71,9 @@ class ControlApi final : public serve::ControlHandler {
     void set_active(const serve::Request& request, serve::Responder respond);
     void credentials(const serve::Request& request, serve::Responder respond);
     void endpoint(serve::Responder respond);
+    // POST /v1/env (control/env_route.cpp): what `ssocred env` needs, in one answer.
+    void env(const serve::Request& request, serve::Responder respond);
+    Status check_env_listeners(bool container) const;
     void console(const serve::Request& request, serve::Responder respond);
     void mint_token(const serve::Request& request, serve::Responder respond);
     void list_tokens(serve::Responder respond);

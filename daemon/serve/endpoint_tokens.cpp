@@ -2,17 +2,20 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <sys/stat.h>
 #include <system_error>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "ssocred/crypto.hpp"
 #include "ssocred/json_fields.hpp"
 
 #include "store/atomic_file.hpp"
+#include "store/token_journal.hpp"
 
 namespace ssocred::serve {
 
@@ -30,6 +33,10 @@ namespace {
 
 constexpr std::string_view kMainFile = "endpoint-token";
 constexpr std::string_view kRegistryFile = "endpoint-tokens.json";
+constexpr std::string_view kJournalFile = "endpoint-tokens.journal";
+// Records after which a mint folds the journal into the registry (one reply in this many
+// pays the registry's two fsyncs; revokes and prunes fold it anyway).
+constexpr std::size_t kFoldAfter = 256;
 
 constexpr std::size_t kTokenBytes = 32;  // 256 bits
 
@@ -62,7 +69,12 @@ void remove_token_file(const fs::path& file) {
 EndpointTokens::EndpointTokens(Key, fs::path state_dir, const Clock& clock)
     : dir_(std::move(state_dir)), clock_(clock) {}
 
-EndpointTokens::~EndpointTokens() = default;
+EndpointTokens::~EndpointTokens() {
+    // A clean stop folds the journal into the registry (a failure leaves it to the next start).
+    std::lock_guard lock(mutex_);
+    if (journal_ && journal_->records() > 0) (void)persist_locked();
+    if (journal_) (void)journal_->sync();
+}
 
 fs::path EndpointTokens::main_token_file() const {
     return dir_ / kMainFile;
@@ -115,21 +127,50 @@ Status EndpointTokens::load() {
     ::chmod(main_path.c_str(), 0600);
 
     const fs::path reg = dir_ / kRegistryFile;
-    if (!fs::exists(reg, ec)) return ok();
-    auto text = read_file(reg, 4 << 20);
-    if (!text) return text.error();
-    const auto doc = jf::parse_object(*text);
-    const nlohmann::json* listed = doc ? jf::array_member(*doc, "tokens") : nullptr;
-    if (listed == nullptr) {
-        return Error::make(ErrorCode::Invalid,
-                           "the endpoint token registry " + reg.string() +
-                               " is not valid JSON: move it away to start over");
+    nlohmann::json doc = {{"tokens", nlohmann::json::array()}};
+    if (fs::exists(reg, ec)) {
+        auto text = read_file(reg, 4 << 20);
+        if (!text) return text.error();
+        auto parsed = jf::parse_object(*text);
+        if (!parsed || jf::array_member(*parsed, "tokens") == nullptr) {
+            return Error::make(ErrorCode::Invalid,
+                               "the endpoint token registry " + reg.string() +
+                                   " is not valid JSON: move it away to start over");
+        }
+        doc = std::move(*parsed);
     }
+    // Tokens minted since the registry was last written: their records in the journal,
+    // after the last one the registry holds. A torn or garbled line (a power loss during an
+    // append) is skipped: it loses that token only.
+    const auto registry_seq = jf::int_member(doc, "journal_seq").value_or(0);
+    journal_seq_ = registry_seq > 0 ? static_cast<std::uint64_t>(registry_seq) : 0;
+    std::size_t replayed = 0;
+    auto lines = TokenJournal::read_lines(dir_ / kJournalFile, 4 << 20);
+    if (!lines) return lines.error();
+    std::set<std::string> known;  // a record may repeat a registry entry: once is enough
+    for (const auto& t : doc["tokens"])
+        if (auto id = jf::string_member(t, "id")) known.insert(*id);
+    for (const auto& line : *lines) {
+        nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
+        if (!record.is_object()) continue;
+        const auto seq = jf::int_member(record, "seq").value_or(0);
+        if (seq <= 0 || static_cast<std::uint64_t>(seq) <= journal_seq_) continue;
+        journal_seq_ = static_cast<std::uint64_t>(seq);
+        const auto id = jf::string_member(record, "id");
+        if (!id || !known.insert(*id).second) continue;
+        doc["tokens"].push_back(std::move(record));
+        ++replayed;
+    }
+    if (auto journal = TokenJournal::open(dir_ / kJournalFile); journal)
+        journal_ = std::move(*journal);
+    else  // every change then rewrites the registry, as before the journal
+        spdlog::warn("endpoint tokens: {}; every mint rewrites the registry",
+                     journal.error().message);
     // Members through ssocred/json_fields.hpp. An entry with a member it needs missing, or
     // any member of the wrong type, is skipped: one bad entry must not lock out the others,
     // and a restriction (expiry, idle timeout, bound pid) that cannot be read must not
     // become "unrestricted" (fail closed).
-    for (const auto& t : *listed) {
+    for (const auto& t : doc["tokens"]) {
         try {
             Entry e;
             auto id = jf::string_member(t, "id");
@@ -189,32 +230,64 @@ Status EndpointTokens::load() {
         }
     }
     prune_locked();
+    // Folded into the registry at once, so the journal starts empty (a failure leaves it
+    // to be replayed again next time).
+    if (replayed > 0) (void)persist_locked();
     return ok();
 }
 
+namespace {
+
+// One token's record, in the registry and in the journal: never its value, only the
+// SHA-256 of it (none at all for a file token, whose value lives in its file).
+nlohmann::json entry_record(const ScopedTokenInfo& info, std::string_view sha256) {
+    nlohmann::json t{{"id", info.id},
+                     {"account_id", info.role.account_id},
+                     {"role_name", info.role.role_name},
+                     {"session", info.role.session},
+                     {"label", info.label},
+                     {"created_at", format_utc(info.created_at)},
+                     {"expires_at", nullptr},
+                     {"file", info.token_file.has_value()}};
+    if (info.expires_at) t["expires_at"] = format_utc(*info.expires_at);
+    if (info.active_role) t["active"] = true;
+    if (info.idle_timeout) t["idle_seconds"] = info.idle_timeout->count();
+    if (info.bound_pid) t["bound_pid"] = *info.bound_pid;
+    if (!info.token_file) t["sha256"] = crypto::hex_encode(sha256);
+    return t;
+}
+
+}  // namespace
+
 Status EndpointTokens::persist_locked() const {
     nlohmann::json tokens = nlohmann::json::array();
-    for (const auto& e : entries_) {
-        nlohmann::json t{{"id", e.info.id},
-                         {"account_id", e.info.role.account_id},
-                         {"role_name", e.info.role.role_name},
-                         {"session", e.info.role.session},
-                         {"label", e.info.label},
-                         {"created_at", format_utc(e.info.created_at)},
-                         {"expires_at", nullptr},
-                         {"file", e.info.token_file.has_value()}};
-        if (e.info.expires_at) t["expires_at"] = format_utc(*e.info.expires_at);
-        if (e.info.active_role) t["active"] = true;
-        if (e.info.idle_timeout) t["idle_seconds"] = e.info.idle_timeout->count();
-        if (e.info.bound_pid) t["bound_pid"] = *e.info.bound_pid;
-        if (!e.info.token_file) t["sha256"] = crypto::hex_encode(e.sha256);
-        tokens.push_back(std::move(t));
-    }
-    nlohmann::json doc{{"version", 1}, {"tokens", std::move(tokens)}};
+    for (const auto& e : entries_) tokens.push_back(entry_record(e.info, e.sha256));
+    // Every record journaled so far is in `tokens` (or was revoked or pruned since).
+    nlohmann::json doc{
+        {"version", 1}, {"journal_seq", journal_seq_}, {"tokens", std::move(tokens)}};
     auto st = write_file_atomic(dir_ / kRegistryFile, doc.dump(2), 0600);
-    if (st)
+    if (st) {
         for (auto& e : entries_) e.persisted_expiry = e.info.expires_at;
+        // Best effort: records left behind are at or below journal_seq, and skipped.
+        if (journal_) (void)journal_->clear();
+    }
     return st;
+}
+
+Status EndpointTokens::journal_locked(const Entry& e, bool sync_now) const {
+    if (!journal_ || journal_->records() >= kFoldAfter) return persist_locked();
+    nlohmann::json record = entry_record(e.info, e.sha256);
+    record["seq"] = journal_seq_ + 1;
+    if (auto st = journal_->append(record.dump()); !st) return persist_locked();
+    ++journal_seq_;
+    if (sync_now) return journal_->sync();
+    return ok();
+}
+
+std::function<void()> EndpointTokens::deferred_sync() const {
+    std::lock_guard lock(mutex_);
+    if (!journal_ || !journal_->dirty()) return {};
+    return [journal = journal_] { (void)journal->sync(); };
 }
 
 void EndpointTokens::prune_locked() const {
@@ -300,7 +373,6 @@ Expected<MintedToken> EndpointTokens::mint_active(TokenLifetime lifetime, bool f
 }
 
 Expected<MintedToken> EndpointTokens::add_locked(Entry e, bool file) {
-    prune_locked();
     e.info.id = crypto::random_hex(8);
     Secret value(new_scoped_value());
     e.sha256 = crypto::sha256_raw(value.reveal());
@@ -315,7 +387,12 @@ Expected<MintedToken> EndpointTokens::add_locked(Entry e, bool file) {
         e.info.token_file = f;
     }
     entries_.push_back(e);
-    if (auto st = persist_locked(); !st) {
+    // Expired tokens go first; when there were any, the registry is rewritten with this one
+    // in it (the journal record below then repeats it, which the replay skips).
+    prune_locked();
+    // A file token's record is synced now: its file may outlive a reboot in a container's
+    // mount, and its value was synced to disk already.
+    if (auto st = journal_locked(e, file); !st) {
         entries_.pop_back();
         if (e.info.token_file) remove_token_file(*e.info.token_file);
         return st.error();

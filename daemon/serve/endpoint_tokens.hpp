@@ -29,12 +29,21 @@
 // be bind-mounted into one container) and nowhere else; rotate_files()
 // replaces those values, keeping the previous one valid for a grace period.
 //
+// Durability: a mint appends the token's record to <state-dir>/endpoint-tokens.journal
+// (store/token_journal.hpp) before the token is handed out, so it survives the daemon being
+// killed (kill -9) without waiting for the disk; deferred_sync() gives the caller the
+// fsync to run off the reply path. A file token's record is synced before the mint returns
+// (its file may be read by a container after a reboot). Revokes, prunes and rotations
+// rewrite the registry atomically as before, folding the journal into it. docs/storage.md.
+//
 // Thread-safe (one mutex): the serving plane authenticates on the loop while the control
 // plane may mint or revoke from elsewhere.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -46,6 +55,10 @@
 #include "ssocred/expected.hpp"
 #include "ssocred/secret.hpp"
 #include "ssocred/time.hpp"
+
+namespace ssocred {
+class TokenJournal;
+}
 
 namespace ssocred::serve {
 
@@ -130,6 +143,10 @@ class EndpointTokens {
     // working for `grace` so a client that read the file just before still succeeds.
     Status rotate_files(Seconds grace);
 
+    // The fsync of the records minted since the last one, for the caller to run off its
+    // reply path (any thread; it keeps what it needs alive); empty when nothing is pending.
+    std::function<void()> deferred_sync() const;
+
     // The grant of `presented` (the raw Authorization value, without "Bearer "), or
     // nullopt for an unknown, expired or revoked token. Compared in constant time. A
     // sliding token's expiry moves on (and is persisted now and then, see above).
@@ -152,12 +169,18 @@ class EndpointTokens {
     // Drops expired entries (and their files); rewrites the registry when any was dropped.
     void prune_locked() const;
     void slide_locked(Entry& e, SystemTime now) const;
+    // Appends a new entry's record to the journal (its registry rewrite, should that fail).
+    Status journal_locked(const Entry& e, bool sync_now) const;
 
     std::filesystem::path dir_;
     const Clock& clock_;
     Secret main_;
     mutable std::mutex mutex_;
     mutable std::vector<Entry> entries_;
+    std::shared_ptr<TokenJournal> journal_;  // null when it cannot be opened: registry only
+    // The sequence number of the last record journaled; the registry names the last one it
+    // holds, so records of a journal whose clear was lost are not replayed twice.
+    mutable std::uint64_t journal_seq_ = 0;
 };
 
 // True for a role the grant may read: same account and role name, and the same session

@@ -236,7 +236,9 @@ class Handler(BaseHTTPRequestHandler):
                         wait = min(float(q.get("wait", 0)), 30)
                         time.sleep(min(wait, st.args.poll_sleep))
             return self.send_json(200, {k: v for k, v in login.items() if k[0] != "_"})
-        return self.error(404, "not_found", f"No route {method} {path}.")
+        # What ssocredd answers for a path it has no route for. The fake has no POST /v1/env,
+        # so `ssocred env` takes the requests of before, as with a daemon older than it.
+        return self.error(404, "not_found", "no such control endpoint; see docs/control-api.md")
 
     def do_GET(self):
         self.handle_any("GET")

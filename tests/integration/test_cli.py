@@ -2,6 +2,7 @@
 the environment it prints used by botocore."""
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -132,6 +133,49 @@ class Cli(DaemonTestCase):
         self.assertIn("ssocredd", r.stderr)
         r = self.daemon.cli("credential-process")
         self.assertNotEqual(r.returncode, 0)
+
+
+class OneRoundTrip(DaemonTestCase):
+    """`ssocred env` and `credential-process` ask the daemon once on the happy path (issue 18;
+    bench/cli_latency.sh counts the same way). A session that needs a sign-in still gets one:
+    test_signin (`test_exec_and_env_sign_in_when_the_session_was_revoked_mid_use`,
+    `test_no_login_and_the_setting_fail_fast_with_the_command`)."""
+
+    def control_requests(self):
+        status, text = self.daemon.control("GET", "/metrics", raw=True)
+        self.assertEqual(status, 200)
+        total = 0
+        for line in text.decode().splitlines():
+            m = re.match(r'ssocred_requests_total\{endpoint="control"[^}]*\}\s+(\d+)', line)
+            if m:
+                total += int(m.group(1))
+        return total
+
+    def requests_of(self, *args):
+        before = self.control_requests()
+        r = self.daemon.cli(*args)
+        self.assertEqual(r.returncode, 0, (args, r.stderr))
+        return self.control_requests() - before - 1  # minus our own /metrics GET
+
+    def test_env_and_credential_process_make_one_request(self):
+        for args in (("env",), ("env", "--imds"), ("env", "--profile", "ro"),
+                     ("env", "--token-file"), ("credential-process", "--profile", "dev")):
+            self.assertEqual(self.requests_of(*args), 1, args)
+        # What env printed works: the token it minted reaches the active role.
+        out = json.loads(self.daemon.cli("env", "--json", check=True).stdout)
+        status, creds = self.get_json("/v1/credentials",
+                                      out["set"]["AWS_CONTAINER_AUTHORIZATION_TOKEN"])
+        self.assertEqual(status, 200)
+        self.assertIn(creds["AccessKeyId"], self.issued_key_ids())
+
+    def test_env_token_survives_a_kill_9_of_the_daemon(self):
+        out = json.loads(self.daemon.cli("env", "--profile", "ro", "--json", check=True).stdout)
+        token = out["set"]["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
+        self.daemon.stop(signal.SIGKILL)  # no clean stop: nothing folded or synced on exit
+        self.daemon.start()
+        self.host, self.port = self.daemon.http_endpoint()
+        status, _ = self.get_json("/v1/profiles/ro/credentials", token)
+        self.assertEqual(status, 200)
 
 
 if __name__ == "__main__":

@@ -92,14 +92,20 @@ TEST_F(TokensTest, ScopedMintListRevokePersist) {
     ASSERT_EQ(t->list().size(), 1u);
     EXPECT_EQ(t->list()[0].label, "ci job");
 
-    // On disk: the hash, never the value; 0600.
+    // On disk (the mint's record, in the journal): the hash, never the value; 0600.
+    const auto journal = read_file(dir / "endpoint-tokens.journal");
+    ASSERT_TRUE(journal);
+    EXPECT_NE(journal->find(m->info.id), std::string::npos);
+    EXPECT_EQ(journal->find(value), std::string::npos);
+    EXPECT_EQ(mode(dir / "endpoint-tokens.journal"), 0600u);
+
+    // Survives a restart; a clean stop folds the journal into the registry.
+    t.reset();
     const auto registry = read_file(dir / "endpoint-tokens.json");
     ASSERT_TRUE(registry);
+    EXPECT_NE(registry->find(m->info.id), std::string::npos);
     EXPECT_EQ(registry->find(value), std::string::npos);
     EXPECT_EQ(mode(dir / "endpoint-tokens.json"), 0600u);
-
-    // Survives a restart.
-    t.reset();
     t = open();
     ASSERT_TRUE(t->authenticate(value));
     ASSERT_EQ(t->list().size(), 1u);
@@ -110,6 +116,83 @@ TEST_F(TokensTest, ScopedMintListRevokePersist) {
     EXPECT_EQ(t->revoke(m->info.id).error().code, ErrorCode::NotFound);
     t.reset();
     EXPECT_FALSE(open()->authenticate(value));
+}
+
+// What kill -9 leaves: the state dir as it is while the daemon runs (no destructor, no
+// fold). A copy of it is opened as the next daemon would open it.
+TEST_F(TokensTest, AMintSurvivesAKillWithoutARegistryRewrite) {
+    auto t = open();
+    auto scoped = t->mint(role("111111111111", "Dev"), TokenLifetime{std::nullopt, 3600s}, false,
+                          "env --profile dev");
+    auto active = t->mint_active(3600s, false, "env");
+    ASSERT_TRUE(scoped && active);
+    // No registry write on the mint's path: the records are in the journal only.
+    EXPECT_FALSE(fs::exists(dir / "endpoint-tokens.json"));
+    auto sync = t->deferred_sync();
+    ASSERT_TRUE(sync);  // the fsync, for a worker to run after the answer
+    sync();
+    EXPECT_FALSE(t->deferred_sync());  // nothing more to sync
+
+    const fs::path killed = dir.parent_path() / "killed";
+    fs::copy(dir, killed, fs::copy_options::recursive);
+    auto after = EndpointTokens::open(killed, clock);
+    ASSERT_TRUE(after) << after.error().message;
+    auto g = (*after)->authenticate(scoped->token.reveal());
+    ASSERT_TRUE(g);
+    EXPECT_EQ(g->role.role_name, "Dev");
+    g = (*after)->authenticate(active->token.reveal());
+    ASSERT_TRUE(g);
+    EXPECT_TRUE(g->active_only);
+    EXPECT_EQ((*after)->list().size(), 2u);
+    // Replayed records are folded at once: the registry has them, the journal is empty.
+    auto doc = nlohmann::json::parse(*read_file(killed / "endpoint-tokens.json"));
+    EXPECT_EQ(doc["tokens"].size(), 2u);
+    EXPECT_EQ(read_file(killed / "endpoint-tokens.journal")->size(), 0u);
+}
+
+// A revoke rewrites the registry and empties the journal; should the emptying be lost, the
+// mint's record must not bring the token back.
+TEST_F(TokensTest, ARevokedTokenIsNotReplayedFromAStaleJournal) {
+    auto t = open();
+    auto gone = t->mint(role("1", "R"), TokenLifetime{std::nullopt, 3600s}, false, "gone");
+    auto kept = t->mint(role("1", "R"), TokenLifetime{std::nullopt, 3600s}, false, "kept");
+    ASSERT_TRUE(gone && kept);
+    const auto stale = read_file(dir / "endpoint-tokens.journal");
+    ASSERT_TRUE(stale);
+    ASSERT_TRUE(t->revoke(gone->info.id));
+    auto later = t->mint(role("1", "R"), TokenLifetime{std::nullopt, 3600s}, false, "later");
+    ASSERT_TRUE(later);
+    // The journal as if the revoke's clear never reached it: the old records, then the new.
+    const auto fresh = read_file(dir / "endpoint-tokens.journal");
+    ASSERT_TRUE(fresh);
+    ASSERT_TRUE(write_file_atomic(dir / "endpoint-tokens.journal", *stale + *fresh, 0600));
+    const fs::path killed = dir.parent_path() / "killed";
+    fs::copy(dir, killed, fs::copy_options::recursive);
+    auto after = EndpointTokens::open(killed, clock);
+    ASSERT_TRUE(after) << after.error().message;
+    EXPECT_FALSE((*after)->authenticate(gone->token.reveal()));
+    EXPECT_TRUE((*after)->authenticate(kept->token.reveal()));
+    EXPECT_TRUE((*after)->authenticate(later->token.reveal()));
+    EXPECT_EQ((*after)->list().size(), 2u);
+}
+
+// A power loss mid-append leaves a line without its newline, or garbage: skipped, the
+// records before it still count.
+TEST_F(TokensTest, ATornJournalLineIsSkipped) {
+    auto t = open();
+    auto a = t->mint_active(3600s, false, "a");
+    ASSERT_TRUE(a);
+    auto journal = read_file(dir / "endpoint-tokens.journal");
+    ASSERT_TRUE(journal);
+    const fs::path killed = dir.parent_path() / "killed";
+    fs::create_directories(killed);
+    fs::copy(dir, killed, fs::copy_options::recursive);
+    ASSERT_TRUE(write_file_atomic(killed / "endpoint-tokens.journal",
+                                  *journal + "\x01\x02 not json\n{\"seq\":2,\"id\":\"ab", 0600));
+    auto after = EndpointTokens::open(killed, clock);
+    ASSERT_TRUE(after) << after.error().message;
+    EXPECT_TRUE((*after)->authenticate(a->token.reveal()));
+    EXPECT_EQ((*after)->list().size(), 1u);
 }
 
 TEST_F(TokensTest, TamperedRegistryEntriesFailClosed) {
