@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "ssocred/descriptors.hpp"
 #include "ssocred/errno_text.hpp"
 #include "ssocred/paths.hpp"
 #include "ssocred/private_dir.hpp"
@@ -56,15 +57,6 @@ std::optional<fs::path> own_executable() {
     return p ? std::optional(std::move(*p)) : std::nullopt;
 }
 
-// A unix socket that a spawned program does not inherit. SOCK_CLOEXEC is Linux's (macOS has
-// none), so the flag is set afterwards: nothing in this process spawns while a command is
-// starting the daemon, so the moment between the two calls cannot leak it.
-int cloexec_unix_socket(int type) {
-    const int fd = ::socket(AF_UNIX, type, 0);
-    if (fd >= 0) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-    return fd;
-}
-
 bool is_executable_file(const fs::path& p) {
     struct stat st {};
     return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
@@ -77,7 +69,7 @@ bool listening(const fs::path& socket) {
     const std::string p = socket.string();
     if (p.size() >= sizeof(addr.sun_path)) return false;
     std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
-    UniqueFd fd(cloexec_unix_socket(SOCK_STREAM));
+    UniqueFd fd(socket_cloexec(AF_UNIX, SOCK_STREAM, 0));
     if (!fd) return false;
     return ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
 }
@@ -86,11 +78,15 @@ bool listening(const fs::path& socket) {
 // not hang every other one.
 Expected<UniqueFd> lock_exclusive(const fs::path& path) {
     UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (!fd) return start_error("cannot open " + path.string() + ": " + errno_text(errno));
+    if (!fd) {
+        const int err = errno;
+        return start_error("cannot open " + path.string() + ": " + errno_text(err));
+    }
     const auto deadline = std::chrono::steady_clock::now() + kLockTimeout;
     while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
-        if (errno != EWOULDBLOCK && errno != EINTR)
-            return start_error("cannot lock " + path.string() + ": " + errno_text(errno));
+        const int err = errno;
+        if (err != EWOULDBLOCK && err != EINTR)
+            return start_error("cannot lock " + path.string() + ": " + errno_text(err));
         if (std::chrono::steady_clock::now() >= deadline)
             return start_error("another ssocred command holds " + path.string());
         std::this_thread::sleep_for(50ms);
@@ -106,7 +102,10 @@ Expected<UniqueFd> open_log(const fs::path& path) {
         fs::rename(path, fs::path(path).concat(".1"), ec);
     }
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (!fd) return start_error("cannot open its log " + path.string() + ": " + errno_text(errno));
+    if (!fd) {
+        const int err = errno;
+        return start_error("cannot open its log " + path.string() + ": " + errno_text(err));
+    }
     return fd;
 }
 
@@ -123,10 +122,15 @@ class NotifySocket {
         if (p.size() >= sizeof(addr.sun_path)) return start_error("the path " + p + " is too long");
         std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
         ::unlink(p.c_str());
-        s.fd_.reset(cloexec_unix_socket(SOCK_DGRAM));
-        if (!s.fd_ ||
-            ::bind(s.fd_.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
-            return start_error("cannot bind " + p + ": " + errno_text(errno));
+        s.fd_.reset(socket_cloexec(AF_UNIX, SOCK_DGRAM, 0));
+        if (!s.fd_) {
+            const int err = errno;
+            return start_error("cannot create a socket: " + errno_text(err));
+        }
+        if (::bind(s.fd_.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+            const int err = errno;
+            return start_error("cannot bind " + p + ": " + errno_text(err));
+        }
         s.bound_ = true;
         return s;
     }
@@ -246,7 +250,10 @@ Status wait_ready(NotifySocket& notify, pid_t pid, const fs::path& log) {
         const int slice = exit_fd ? static_cast<int>(left.count()) : 100;
         const int rc =
             ::poll(fds, exit_fd ? 2 : 1, std::min(slice, static_cast<int>(left.count())));
-        if (rc < 0 && errno != EINTR) return start_error("poll failed: " + errno_text(errno));
+        if (rc < 0) {
+            const int err = errno;
+            if (err != EINTR) return start_error("poll failed: " + errno_text(err));
+        }
     }
 }
 

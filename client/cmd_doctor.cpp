@@ -19,6 +19,7 @@
 #include "context.hpp"
 #include "json_util.hpp"
 #include "listener_owner.hpp"
+#include "platform_advice.hpp"
 
 namespace ssocred::cli {
 namespace {
@@ -141,10 +142,9 @@ void check_daemon(Context& ctx, std::vector<Check>& checks, bool* config_checked
     if (!health) {
         const bool down = health.error().upstream_type == kDaemonNotRunning;
         const std::string start =
-            autostart_enabled() ? "the next ssocred command starts it (or: systemctl --user start "
-                                  "ssocredd.socket)"
-                                : "systemctl --user start ssocredd.socket   (or: ssocredd &; "
-                                  "SSOCRED_AUTOSTART=0 keeps ssocred from starting it)";
+            autostart_enabled()
+                ? "the next ssocred command starts it (or: " + daemon_start_hint() + ")"
+                : daemon_start_hint() + "   (SSOCRED_AUTOSTART=0 keeps ssocred from starting it)";
         checks.push_back({"daemon", Level::Fail,
                           down ? "nothing listens on " + ctx.socket_path() : health.error().message,
                           down ? start : "check the socket path and its owner"});
@@ -159,18 +159,32 @@ void check_daemon(Context& ctx, std::vector<Check>& checks, bool* config_checked
 
     if (auto status = client.get("/v1/status")) {
         checks.push_back(describe_service(*status));
+        // A daemon older than the `platform` member gets no verdict rather than a guess.
+        if (const json& platform = member(*status, "platform"); platform.is_object()) {
+            const PlatformVerdict verdict = judge_platform(platform);
+            checks.push_back(
+                {"platform", verdict.warn ? Level::Warn : Level::Ok, verdict.detail, verdict.fix});
+        }
         // The daemon's own verdict on the AWS config: it parses it exactly, the local scan
         // below only counts sections.
         const json& config = member(*status, "config");
         const bool config_broken = config.is_object() && !flag(config, "ok");
-        if (config_broken)
+        if (config_broken) {
             checks.push_back({"aws config", Level::Fail, str(config, "error"),
                               "fix that line of " + str(config, "file") +
                                   "; ssocredd re-reads the file when it changes (until then " +
                                   "it keeps the last good version, if it ever had one)"});
-        else if (config.is_object())
+        } else if (const auto& warnings = arr(config, "warnings"); !warnings.empty()) {
+            // It parses, but some of it cannot work (a profile naming no [sso-session]...).
+            for (const auto& w : warnings)
+                checks.push_back({"aws config", Level::Warn,
+                                  w.is_string() ? w.get<std::string>() : w.dump(),
+                                  "fix it in " + str(config, "file") +
+                                      "; ssocredd re-reads the file when it changes"});
+        } else if (config.is_object()) {
             checks.push_back(
                 {"aws config", Level::Ok, "ssocredd parsed " + str(config, "file"), ""});
+        }
         *config_checked = config.is_object();
         const auto& sessions = arr(*status, "sessions");
         int logged_in = 0;

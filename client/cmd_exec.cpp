@@ -137,9 +137,10 @@ int cmd_exec(Context& ctx, const Args& args) {
 
     // A close-on-exec pipe tells the parent whether execvp succeeded (and its errno).
     int fds[2];
-    if (pipe_cloexec(fds) != 0)
-        return report(ctx,
-                      Error::make(ErrorCode::Io, std::string("pipe failed: ") + errno_text(errno)));
+    if (pipe_cloexec(fds) != 0) {
+        const int err = errno;
+        return report(ctx, Error::make(ErrorCode::Io, "pipe failed: " + errno_text(err)));
+    }
     UniqueFd status_read(fds[0]);
     UniqueFd status_write(fds[1]);
 
@@ -147,9 +148,10 @@ int cmd_exec(Context& ctx, const Args& args) {
     ctx.err.flush();
     ForwardSignals forwarding;
     const pid_t pid = ::fork();
-    if (pid < 0)
-        return report(ctx,
-                      Error::make(ErrorCode::Io, std::string("fork failed: ") + errno_text(errno)));
+    if (pid < 0) {
+        const int err = errno;
+        return report(ctx, Error::make(ErrorCode::Io, "fork failed: " + errno_text(err)));
+    }
     if (pid == 0) {
         // Child: default signal dispositions, the planned environment, then exec.
         for (int sig : kForwarded) ::signal(sig, SIG_DFL);

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "json_util.hpp"
+#include "platform_advice.hpp"
 
 namespace ssocred::cli {
 namespace {
@@ -72,6 +73,9 @@ int cmd_status(Context& ctx, const Args&) {
     KeyValues kv;
     kv.add("Control socket", str(s, "control_socket", ctx.socket_path()));
     kv.add("HTTP endpoints", endpoints(arr(s, "http")));
+    if (const json& platform = member(s, "platform"); platform.is_object())
+        kv.add("OS layer", str(platform, "os_layer", "-") +
+                               (imds_refused(platform) ? st.yellow(" (IMDS off)") : ""));
     kv.add("State dir", str(s, "state_dir", "-"));
     kv.add("AWS CLI cache", str(s, "aws_cache", "-"));
     const json& config = member(s, "config");
@@ -80,6 +84,8 @@ int cmd_status(Context& ctx, const Args&) {
         kv.add("AWS config", config_ok ? str(config, "file", "-") : st.red(str(config, "message")));
     kv.add("Active role", describe_role(member(s, "active")));
     kv.print(ctx.out, st);
+    for (const auto& w : arr(config, "warnings"))
+        if (w.is_string()) ctx.out << st.yellow("warning: ") << w.get<std::string>() << '\n';
 
     ctx.out << '\n' << st.bold("Sessions") << '\n';
     const auto& sessions = arr(s, "sessions");

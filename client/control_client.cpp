@@ -16,8 +16,14 @@
 #include "ssocred/wire_error.hpp"
 
 #include "autostart.hpp"
+#include "platform_advice.hpp"
 
 namespace ssocred::cli {
+
+std::string daemon_down_message() {
+    return std::string(kDaemonDownMessage) + ": start it with " + daemon_start_hint();
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -27,7 +33,7 @@ Error io_error(std::string message) {
 }
 
 Error daemon_down() {
-    Error err = Error::make(ErrorCode::Io, std::string(kDaemonDownMessage));
+    Error err = Error::make(ErrorCode::Io, daemon_down_message());
     err.upstream_type = std::string(kDaemonNotRunning);
     return err;
 }
@@ -76,6 +82,13 @@ Expected<UniqueFd> connect_control_socket(const std::filesystem::path& path, uid
         const int e = errno;
         return io_error("cannot create a socket: " + errno_text(e));
     }
+#ifdef SO_NOSIGPIPE
+    // Asio sets this only on sockets it creates itself, and sends without MSG_NOSIGNAL where
+    // the OS has this option instead (macOS): without it, a daemon closing mid-request
+    // would kill ssocred with SIGPIPE rather than give a write error.
+    const int on = 1;
+    (void)::setsockopt(fd.get(), SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on);
+#endif
     int rc;
     do {
         rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr));

@@ -26,9 +26,10 @@ using nlohmann::json;
 // Error::upstream_type for "nothing listens on the socket" (ENOENT / ECONNREFUSED):
 // the CLI exits 3 with a hint to start the daemon.
 inline constexpr std::string_view kDaemonNotRunning = "daemon_not_running";
-inline constexpr std::string_view kDaemonDownMessage =
-    "ssocredd is not running: start it with `systemctl --user start ssocredd.socket` or "
-    "`ssocredd &`";
+// The error's message starts with kDaemonDownMessage; daemon_down_message() adds how to
+// start the daemon on this client's OS (platform_advice.hpp).
+inline constexpr std::string_view kDaemonDownMessage = "ssocredd is not running";
+std::string daemon_down_message();
 
 class ControlClient {
   public:

@@ -1,5 +1,7 @@
 #include "login_flow.hpp"
 
+#include "ssocred/peer_identity.hpp"
+
 #include "platform/url_opener.hpp"
 
 namespace ssocred::cli {
@@ -12,8 +14,18 @@ bool is_set(const EnvLookup& env, std::string_view name) {
 
 }  // namespace
 
-FlowChoice choose_flow(bool forced, const EnvLookup& env, bool has_display_server) {
+FlowChoice choose_flow(bool forced, const EnvLookup& env, bool has_display_server,
+                       bool listener_knows_peers) {
     if (forced) return {SigninFlow::DeviceCode, "you asked for it (--use-device-code)"};
+    // Without a way to see who owns a TCP connection (the generic layer), the PKCE redirect
+    // listener takes the code from any local user's connection (docs/security.md 16.3): on a
+    // shared machine another user could race the browser to it. The device code flow has
+    // no local listener. The daemon is from the same build as this client, so the client's
+    // layer is the daemon's (its GET /v1/status says tcp_peer_owner "none").
+    if (!listener_knows_peers)
+        return {SigninFlow::DeviceCode,
+                "this build cannot tell which local user connects to the browser flow's "
+                "listener"};
     // PKCE's redirect goes to 127.0.0.1 on this machine: a browser on the machine the
     // person sits at (the other end of SSH) cannot reach it.
     if (is_set(env, "SSH_CONNECTION") || is_set(env, "SSH_TTY") || is_set(env, "SSH_CLIENT"))
@@ -25,7 +37,8 @@ FlowChoice choose_flow(bool forced, const EnvLookup& env, bool has_display_serve
 }
 
 FlowChoice choose_flow(bool forced, const EnvLookup& env) {
-    return choose_flow(forced, env, platform::url_opener().needs_display_server);
+    return choose_flow(forced, env, platform::url_opener().needs_display_server,
+                       tcp_owner_visibility() != TcpOwnerVisibility::None);
 }
 
 std::string_view flow_api_name(SigninFlow flow) {

@@ -19,8 +19,10 @@ struct FlowChoice {
 };
 
 // `forced`: --use-device-code. `has_display_server`: the platform needs DISPLAY or
-// WAYLAND_DISPLAY for a browser (Linux; not macOS).
-FlowChoice choose_flow(bool forced, const EnvLookup& env, bool has_display_server);
+// WAYLAND_DISPLAY for a browser (Linux; not macOS). `listener_knows_peers`: the OS layer
+// can tell which user owns a TCP connection (false on the generic layer: device code).
+FlowChoice choose_flow(bool forced, const EnvLookup& env, bool has_display_server,
+                       bool listener_knows_peers = true);
 FlowChoice choose_flow(bool forced, const EnvLookup& env);  // for this platform
 
 // The daemon's name of a flow ("authorization_code", "device_code").

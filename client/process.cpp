@@ -144,8 +144,10 @@ Expected<RunResult> run_capture(const std::vector<std::string>& argv_in) {
     auto path = find_in_path(argv_in.at(0));
     if (!path) return Error::make(ErrorCode::NotFound, "`" + argv_in[0] + "` is not installed");
     int fds[2];
-    if (pipe_cloexec(fds) != 0)
-        return Error::make(ErrorCode::Io, std::string("pipe failed: ") + errno_text(errno));
+    if (pipe_cloexec(fds) != 0) {
+        const int err = errno;
+        return Error::make(ErrorCode::Io, "pipe failed: " + errno_text(err));
+    }
     UniqueFd read_end(fds[0]);
     UniqueFd write_end(fds[1]);
 

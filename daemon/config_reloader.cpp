@@ -1,8 +1,11 @@
 #include "config_reloader.hpp"
 
+#include <cerrno>
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
+
+#include "ssocred/errno_text.hpp"
 
 namespace ssocred {
 namespace asio = boost::asio;
@@ -24,9 +27,15 @@ ConfigReloader::ConfigReloader(asio::any_io_executor loop, asio::any_io_executor
 Status ConfigReloader::start() {
     auto watcher = platform::PathWatcher::create(file_);
     if (!watcher) return std::move(watcher).error();
-    watcher_.emplace(std::move(*watcher));
     // stream_descriptor closes what it owns, and the watcher owns its descriptor: a dup.
-    events_.emplace(loop_, ::dup(watcher_->native_handle()));
+    // Without one there is no watch (the caller warns; SIGHUP still reloads).
+    const int fd = ::dup(watcher->native_handle());
+    if (fd < 0) {
+        const int err = errno;
+        return Error::make(ErrorCode::Io, "cannot wait for changes: " + errno_text(err));
+    }
+    watcher_.emplace(std::move(*watcher));
+    events_.emplace(loop_, fd);
     wait_for_events();
     return ok();
 }

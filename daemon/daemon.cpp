@@ -1,10 +1,12 @@
 #include "daemon.hpp"
 
+#include <cerrno>
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include "ssocred/errno_text.hpp"
 #include "ssocred/paths.hpp"
 #include "ssocred/version.hpp"
 
@@ -141,7 +143,14 @@ void start_watchers(DaemonParts& p, const DaemonOptions& options) {
             p.cache_watcher.emplace(std::move(*watcher));
             for (const auto& name : p.sessions->session_names())
                 p.cache_watcher->watch_session(name);
-            p.cache_watch_fd.emplace(p.loop, ::dup(p.cache_watcher->native_handle()));
+            // stream_descriptor closes what it owns, and the watcher owns its descriptor.
+            if (const int fd = ::dup(p.cache_watcher->native_handle()); fd >= 0) {
+                p.cache_watch_fd.emplace(p.loop, fd);
+            } else {
+                const int err = errno;
+                spdlog::warn("not watching the AWS CLI cache: {}", errno_text(err));
+                p.cache_watcher.reset();
+            }
         } else {
             spdlog::warn("not watching the AWS CLI cache: {}", watcher.error().message);
         }

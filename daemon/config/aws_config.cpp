@@ -6,6 +6,8 @@
 #include <optional>
 #include <set>
 
+#include "ssocred/suggest.hpp"
+
 #include "config/duration.hpp"
 #include "config/ini_parser.hpp"
 #include "store/atomic_file.hpp"
@@ -213,6 +215,16 @@ SsoSessionList list_sso_sessions(const AwsConfig& config, std::string_view aws_p
                                               profile_for(p.sso_start_url),
                                               {},
                                               {}});
+    }
+    // A profile naming an [sso-session] that does not exist fails only once it is used; a
+    // typo ("dmeo") should show up as soon as the file is read, like a broken section.
+    std::vector<std::string> session_names;
+    for (const auto& [name, s] : config.sso_sessions) session_names.push_back(name);
+    for (const auto& [name, p] : config.profiles) {
+        if (p.sso_session.empty() || config.sso_sessions.contains(p.sso_session)) continue;
+        out.warnings.push_back("profile " + name + " names sso_session " + p.sso_session +
+                               ", but there is no [sso-session " + p.sso_session + "]" +
+                               did_you_mean(p.sso_session, session_names));
     }
     return out;
 }

@@ -94,7 +94,8 @@ struct SsoSessionInfo {
 struct SsoSessionList {
     std::vector<SsoSessionInfo> sessions;  // named sessions first, then legacy ones
     // Sections that could not become a session (missing start URL or region, conflicting
-    // legacy profiles). Not fatal: one bad section should not stop the others.
+    // legacy profiles), and profiles whose sso_session names no [sso-session] (with a "did
+    // you mean"). Not fatal: one bad section should not stop the others.
     std::vector<std::string> warnings;
 };
 

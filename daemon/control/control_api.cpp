@@ -15,6 +15,7 @@
 #include "ssocred/json_string.hpp"
 #include "ssocred/version.hpp"
 
+#include "config/aws_config.hpp"
 #include "control/control_internal.hpp"
 #include "control/control_json.hpp"
 #include "platform/platform_status.hpp"
@@ -288,7 +289,10 @@ void ControlApi::status(Responder respond) {
                    {"ok", !profiles.problem().has_value()},
                    {"loaded_at", control_json::time_or_null(profiles.loaded_at())},
                    {"error", nullptr},
-                   {"error_since", nullptr}};
+                   {"error_since", nullptr},
+                   // What is in service but will not work (a section missing its start URL,
+                   // a profile naming no [sso-session]): found now, not when first used.
+                   {"warnings", config::list_sso_sessions(profiles.config()).warnings}};
     if (const auto& problem = profiles.problem()) {
         config["error"] = problem->message;
         config["error_since"] = format_utc(problem->since);

@@ -33,8 +33,13 @@ ClockJumpDetector::~ClockJumpDetector() {
 }
 
 Status ClockJumpDetector::start() {
-    last_ = ClockSample::now();
-    poll_sleep();
+    // Two equal readings can never show a suspend: no timer waking the daemon every few
+    // seconds for nothing.
+    polls_for_sleep_ = platform::has_sleep_clocks();
+    if (polls_for_sleep_) {
+        last_ = ClockSample::now();
+        poll_sleep();
+    }
     auto source = platform::make_clock_change_source();
     if (!source) return std::move(source).error();
     const int fd = ::dup((*source)->native_handle());

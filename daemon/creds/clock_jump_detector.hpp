@@ -55,9 +55,15 @@ class ClockJumpDetector {
     Status start();
     void stop();
 
+    // Whether start() polls for a suspend: only where the OS has a clock that counts sleep
+    // (platform::has_sleep_clocks); elsewhere the clock change source sees a resume as the
+    // wall clock running ahead.
+    bool polls_for_sleep() const { return polls_for_sleep_; }
+
   private:
     void wait_clock_change();
     void poll_sleep();
+    bool polls_for_sleep_ = false;
 
     boost::asio::any_io_executor loop_;
     Callback on_event_;

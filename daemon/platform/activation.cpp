@@ -26,14 +26,16 @@ Expected<SocketRole> role_of_socket(const NamedFd& f, std::filesystem::path& uni
     int type = 0;
     socklen_t len = sizeof type;
     if (::getsockopt(f.fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0) {
+        const int err = errno;
         return Error::make(ErrorCode::Invalid,
-                           describe(f) + " is not a socket: " + errno_text(errno));
+                           describe(f) + " is not a socket: " + errno_text(err));
     }
     sockaddr_storage addr{};
     len = sizeof addr;
     if (::getsockname(f.fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        const int err = errno;
         return Error::make(ErrorCode::Invalid,
-                           describe(f) + ": getsockname failed: " + errno_text(errno));
+                           describe(f) + ": getsockname failed: " + errno_text(err));
     }
     if (type != SOCK_STREAM) {
         return Error::make(ErrorCode::Invalid,

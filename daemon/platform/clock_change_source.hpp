@@ -80,5 +80,8 @@ struct SleepClocks {
     std::chrono::nanoseconds without_sleep{};
 };
 SleepClocks read_sleep_clocks();
+// False where read_sleep_clocks() has no such pair (the generic layer: both readings are the
+// steady clock, which can never show a suspend): polling them would only wake the daemon.
+bool has_sleep_clocks() noexcept;
 
 }  // namespace ssocred::platform

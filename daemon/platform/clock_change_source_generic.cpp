@@ -13,4 +13,8 @@ SleepClocks read_sleep_clocks() {
     return {steady, steady};
 }
 
+bool has_sleep_clocks() noexcept {
+    return false;
+}
+
 }  // namespace ssocred::platform

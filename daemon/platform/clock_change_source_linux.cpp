@@ -74,4 +74,8 @@ SleepClocks read_sleep_clocks() {
     return {read_clock(CLOCK_BOOTTIME), read_clock(CLOCK_MONOTONIC)};
 }
 
+bool has_sleep_clocks() noexcept {
+    return true;
+}
+
 }  // namespace ssocred::platform

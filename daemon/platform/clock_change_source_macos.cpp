@@ -90,4 +90,8 @@ SleepClocks read_sleep_clocks() {
     return {read_clock(CLOCK_MONOTONIC), read_clock(CLOCK_UPTIME_RAW)};
 }
 
+bool has_sleep_clocks() noexcept {
+    return true;
+}
+
 }  // namespace ssocred::platform

@@ -5,23 +5,17 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "ssocred/descriptors.hpp"
 #include "ssocred/errno_text.hpp"
 
 namespace ssocred::platform::generic {
 namespace {
 
-// pipe2() is not POSIX (macOS lacks it): the flags are set one by one. The daemon does not
-// fork while it creates its watchers, so the close-on-exec gap cannot leak the descriptors.
 bool make_pipe(UniqueFd& read_end, UniqueFd& write_end) {
     int fds[2] = {-1, -1};
-    if (::pipe(fds) != 0) return false;
+    if (pipe_cloexec(fds, FdMode::NonBlocking) != 0) return false;
     read_end.reset(fds[0]);
     write_end.reset(fds[1]);
-    for (const int fd : fds) {
-        if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return false;
-        const int flags = ::fcntl(fd, F_GETFL);
-        if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) return false;
-    }
     return true;
 }
 

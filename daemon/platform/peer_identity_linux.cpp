@@ -30,8 +30,9 @@ namespace {
 Expected<UniqueFd> send_diag_request(const inet_diag_req_v2& req, std::uint16_t flags) {
     UniqueFd nl(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
     if (!nl.valid()) {
+        const int err = errno;
         return Error::make(ErrorCode::Io,
-                           std::string("socket diagnostics unavailable: ") + errno_text(errno));
+                           std::string("socket diagnostics unavailable: ") + errno_text(err));
     }
     struct timeval tv {
         1, 0
@@ -50,8 +51,9 @@ Expected<UniqueFd> send_diag_request(const inet_diag_req_v2& req, std::uint16_t 
     kernel.nl_family = AF_NETLINK;
     if (::sendto(nl.get(), &msg, sizeof msg, 0, reinterpret_cast<sockaddr*>(&kernel),
                  sizeof kernel) < 0) {
+        const int err = errno;
         return Error::make(ErrorCode::Io,
-                           std::string("sock_diag request failed: ") + errno_text(errno));
+                           std::string("sock_diag request failed: ") + errno_text(err));
     }
     return nl;
 }
@@ -93,8 +95,9 @@ Expected<uid_t> tcp_peer_uid(const boost::asio::ip::tcp::endpoint& local,
     alignas(nlmsghdr) char buf[8192];
     const ssize_t n = ::recv(nl->get(), buf, sizeof buf, 0);
     if (n < 0) {
+        const int err = errno;
         return Error::make(ErrorCode::Io,
-                           std::string("sock_diag reply failed: ") + errno_text(errno));
+                           std::string("sock_diag reply failed: ") + errno_text(err));
     }
     int len = static_cast<int>(n);
     for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
@@ -129,8 +132,10 @@ Expected<std::vector<uid_t>> tcp_listener_uids(const boost::asio::ip::tcp::endpo
             alignas(nlmsghdr) char buf[16384];
             const ssize_t n = ::recv(nl->get(), buf, sizeof buf, 0);
             if (n <= 0) {
+                const int err = errno;
                 return Error::make(ErrorCode::Io,
-                                   std::string("sock_diag reply failed: ") + errno_text(errno));
+                                   std::string("sock_diag reply failed: ") +
+                                       (n == 0 ? "the kernel closed the socket" : errno_text(err)));
             }
             int len = static_cast<int>(n);
             for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len);

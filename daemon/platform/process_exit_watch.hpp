@@ -4,8 +4,11 @@
 //
 // Linux: a pidfd (pidfd_open, 5.3+), readable once the process has exited.
 // macOS: a kqueue holding EVFILT_PROC NOTE_EXIT for the pid, readable once the event fired.
-// generic: none (Io "not supported on this system"); callers fall back to what bounds the
-// wait anyway (a token's expiry, the CLI's polling of waitpid).
+// generic: no kernel descriptor: a thread per watched process polls kill(pid, 0) once a
+// second and makes a socket readable when it is gone, at most 64 at once
+// (generic_process_watch.hpp). Beyond that, or where a watch cannot be set up, the error
+// is Io and callers fall back to what bounds the wait anyway (a token's expiry, the CLI's
+// polling of waitpid).
 #pragma once
 
 #include <sys/types.h>

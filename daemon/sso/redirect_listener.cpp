@@ -162,7 +162,8 @@ bool RedirectListener::Impl::same_uid(const sockaddr_in& peer) {
     if (!options.require_same_uid) return true;
     // A build that cannot tell who owns a TCP connection (the portable one) cannot refuse
     // other local users here and accepts, as any OAuth client with no kernel to ask: a known
-    // limit of that build (docs/security.md, "Portable build"), not of Linux or macOS.
+    // limit of that build (docs/security.md, the "Per OS layer" table and 16.3), not of
+    // Linux or macOS. `ssocred login` uses the device code flow with that build for this.
     if (tcp_owner_visibility() == TcpOwnerVisibility::None) return true;
     // The client's socket has the peer's address as its source and ours as destination.
     const auto uid = tcp_peer_uid(endpoint_of(bound), endpoint_of(peer));

@@ -107,6 +107,24 @@ class Cli(DaemonTestCase):
         text = json.dumps(checks)
         self.assertIn("AWS_ACCESS_KEY_ID", text)
 
+    def test_doctor_and_status_name_the_platform(self):
+        platform = self.daemon.platform()
+        generic = platform["tcp_peer_owner"] == "none"
+        r = self.daemon.cli("doctor", "--json")
+        checks = {c["name"]: c for c in json.loads(r.stdout)["checks"]}
+        self.assertIn("platform", checks)
+        check = checks["platform"]
+        self.assertEqual(check["status"], "warn" if generic else "ok", check)
+        self.assertIn(platform["os_layer"], check["detail"])
+        if generic:
+            self.assertIn("--use-device-code", check["fix"])
+        else:
+            self.assertIsNone(check["fix"])
+        out = self.daemon.cli("status", check=True).stdout
+        line = next(l for l in out.splitlines() if l.startswith("OS layer"))
+        self.assertIn(platform["os_layer"], line)
+        self.assertEqual("(IMDS off)" in line, generic, line)
+
     def test_completions_for_each_shell(self):
         for shell in ("bash", "zsh", "fish"):
             out = self.daemon.cli("completion", shell, check=True).stdout

@@ -62,6 +62,25 @@ class LiveConfig(DaemonTestCase):
         self.assertEqual(st["active"]["profile"], "added")
         self.assertTrue(st["config"]["ok"])
 
+    def test_a_profile_naming_no_sso_session_is_reported_at_once(self):
+        def warnings():
+            st = json.loads(self.daemon.cli("status", "--json", check=True).stdout)
+            return st["config"]["warnings"]
+        before = warnings()
+        with open(self.daemon.config_file, "a") as f:
+            f.write("\n[profile typo]\nsso_session = dmeo\nsso_account_id = 111111111111\n"
+                    "sso_role_name = ReadOnly\n")
+        wait_until(lambda: len(warnings()) > len(before), timeout=10,
+                   what="the dangling sso_session reported")
+        [warning] = [w for w in warnings() if w not in before]
+        self.assertIn("typo", warning)
+        self.assertIn("did you mean 'demo'", warning)
+        # Before the profile is ever used: doctor warns (without failing), status says it.
+        doctor = json.loads(self.daemon.cli("doctor", "--json").stdout)
+        checks = [c for c in doctor["checks"] if c["name"] == "aws config"]
+        self.assertIn(("warn", warning), [(c["status"], c["detail"]) for c in checks])
+        self.assertIn(warning, self.daemon.cli("status", check=True).stdout)
+
     def test_rename_over_as_editors_save(self):
         tmp = self.daemon.config_file + ".swp"
         with open(tmp, "w") as f:

@@ -126,7 +126,7 @@ TEST(ExitCodes, DaemonDownIsThree) {
     std::string err;
     EXPECT_EQ(run_cli({"--socket", "/nonexistent/ssocred.sock", "status"}, nullptr, &err),
               kExitDaemonDown);
-    EXPECT_EQ(err, "ssocred: " + std::string(kDaemonDownMessage) + "\n");
+    EXPECT_EQ(err, "ssocred: " + daemon_down_message() + "\n");
 }
 
 }  // namespace

@@ -43,6 +43,17 @@ TEST(FlowChoice, SshUsesDeviceCodeEvenWithAForwardedDisplay) {
     }
 }
 
+TEST(FlowChoice, ALayerBlindToTcpOwnersUsesDeviceCodeOnADesktopToo) {
+    // The generic layer: the PKCE listener could not refuse another user's connection.
+    auto c = choose_flow(false, env_of({{"DISPLAY", ":0"}}), true, false);
+    EXPECT_EQ(c.flow, SigninFlow::DeviceCode);
+    EXPECT_NE(c.reason.find("local user"), std::string::npos) << c.reason;
+    EXPECT_EQ(choose_flow(false, env_of({}), false, false).flow, SigninFlow::DeviceCode);
+    // --use-device-code keeps its own reason.
+    EXPECT_NE(choose_flow(true, env_of({}), false, false).reason.find("--use-device-code"),
+              std::string::npos);
+}
+
 TEST(FlowChoice, MacNeedsNoDisplayVariable) {
     EXPECT_EQ(choose_flow(false, env_of({}), false).flow, SigninFlow::Pkce);
     EXPECT_EQ(choose_flow(false, env_of({{"SSH_TTY", "/dev/pts/1"}}), false).flow,

@@ -100,9 +100,35 @@ TEST(AwsConfig, ListsNamedAndLegacySessions) {
     EXPECT_EQ(list.sessions[1].id, "https://d-legacy.awsapps.com/start");
     EXPECT_TRUE(list.sessions[1].legacy);
     EXPECT_EQ(list.sessions[1].region, "eu-central-1");
-    ASSERT_EQ(list.warnings.size(), 1u);
+    ASSERT_EQ(list.warnings.size(), 2u);
     EXPECT_NE(list.warnings[0].find("broken"), std::string::npos);
+    EXPECT_NE(list.warnings[1].find("profile dangling names sso_session nope"), std::string::npos);
     EXPECT_EQ(list_sso_sessions(*cfg).sessions[0].endpoint_profile, "admin");  // first by name
+}
+
+TEST(AwsConfig, AProfileNamingNoSsoSessionIsAWarningWithASuggestion) {
+    auto cfg = parse_aws_config(R"([profile dev]
+sso_session = dmeo
+sso_account_id = 111111111111
+sso_role_name = Dev
+
+[profile ok]
+sso_session = demo
+sso_account_id = 111111111111
+sso_role_name = Dev
+
+[sso-session demo]
+sso_start_url = https://d-demo.awsapps.com/start
+sso_region = us-east-1
+)",
+                                "config");
+    ASSERT_TRUE(cfg) << cfg.error().message;
+    const auto list = list_sso_sessions(*cfg);
+    ASSERT_EQ(list.sessions.size(), 1u);  // the good session still serves
+    ASSERT_EQ(list.warnings.size(), 1u);
+    EXPECT_NE(list.warnings[0].find("profile dev"), std::string::npos) << list.warnings[0];
+    EXPECT_NE(list.warnings[0].find("no [sso-session dmeo]"), std::string::npos);
+    EXPECT_NE(list.warnings[0].find("did you mean 'demo'"), std::string::npos);
 }
 
 TEST(AwsConfig, MissingFileIsEmpty) {

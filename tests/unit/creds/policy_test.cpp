@@ -90,6 +90,8 @@ TEST(ClockJump, DetectorStartsAndStopsCleanly) {
         ClockJumpDetector detector(
             io.get_executor(), [&](ClockEvent) { ++events; }, 1s);
         ASSERT_TRUE(detector.start());
+        // Only a layer with a clock that counts sleep polls for a suspend.
+        EXPECT_EQ(detector.polls_for_sleep(), platform::has_sleep_clocks());
         io.run_for(50ms);
         detector.stop();
     }

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "platform/os_layer.hpp"
 #include "support/readable.hpp"
 
 namespace ssocred::platform {
@@ -76,6 +77,14 @@ TEST(ClockChangeSource, NativeStartsQuiet) {
         auto jumped = (*source)->drain();
         ASSERT_TRUE(jumped);
         EXPECT_FALSE(*jumped);
+    }
+}
+
+TEST(SleepClocks, OnlyTheGenericLayerHasNoPair) {
+    EXPECT_EQ(has_sleep_clocks(), os_layer() != "generic");
+    if (!has_sleep_clocks()) {
+        const auto c = read_sleep_clocks();
+        EXPECT_EQ(c.with_sleep, c.without_sleep);
     }
 }
 
