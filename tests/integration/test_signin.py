@@ -14,7 +14,7 @@ import sys
 import textwrap
 import unittest
 
-from daemon_harness import SSOCRED, Daemon
+from daemon_harness import SSOCRED, Daemon, build_platform
 from itest import PROFILES, DaemonTestCase
 from ssocred_testlib import Emulator, free_tmpdir, wait_until
 
@@ -246,19 +246,44 @@ class SignIn(DaemonTestCase):
         self.assertEqual(self.device_logins(), before + 1)
 
 
+# An OS layer that cannot tell which user owns a TCP connection (the portable build's
+# generic layer) never picks the browser flow by itself: its loopback listener could not
+# refuse another local user's connection (docs/security.md 16.3).
+PKCE_BY_DEFAULT = build_platform()["tcp_peer_owner"] != "none"
+BLIND_LISTENER = "this build cannot tell which local user connects"
+
+
 class Flows(DaemonTestCase):
     login = False
+
+    def setUp(self):
+        super().setUp()
+        if not PKCE_BY_DEFAULT and "pkce" in self._testMethodName:
+            self.skipTest("this build's CLI never chooses the browser flow (PKCE) itself; "
+                          "test_a_blind_listener_means_the_device_flow covers what it does")
 
     def test_headless_login_chooses_the_device_flow_and_says_why(self):
         r = self.daemon.cli("login", "--no-browser")  # no DISPLAY in the harness's environment
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("Using the device code flow: there is no display", r.stdout)
+        self.assertIn("Using the device code flow: " +
+                      ("there is no display" if PKCE_BY_DEFAULT else BLIND_LISTENER), r.stdout)
         self.assertEqual(self.emu.count("StartDeviceAuthorization"), 1)
         r = self.daemon.cli("login", "--force", "--no-browser",
                             env={"DISPLAY": ":99", "SSH_CONNECTION": "10.0.0.1 5 10.0.0.2 22"})
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("Using the device code flow: this is an SSH session", r.stdout)
+        self.assertIn("Using the device code flow: " +
+                      ("this is an SSH session" if PKCE_BY_DEFAULT else BLIND_LISTENER), r.stdout)
         self.assertEqual(self.emu.count("StartDeviceAuthorization"), 2)
+
+    def test_a_blind_listener_means_the_device_flow(self):
+        if PKCE_BY_DEFAULT:
+            self.skipTest("this build's listener refuses other users: the browser-flow tests "
+                          "cover its choice")
+        # A display, no SSH: everything else would pick the browser flow.
+        r = self.daemon.cli("login", "--no-browser", env={"DISPLAY": ":99"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Using the device code flow: " + BLIND_LISTENER, r.stdout)
+        self.assertEqual(self.emu.count("StartDeviceAuthorization"), 1)
 
     def test_with_a_display_pkce_runs_browser_as_a_command(self):
         tmp = self.daemon.tmp
@@ -307,7 +332,7 @@ class Flows(DaemonTestCase):
         wait_until(lambda: session_state(self.daemon)["state"] != "login_in_progress",
                    timeout=10, what="the cancelled login to end")
 
-    def test_joiner_with_the_other_flow_is_told_and_its_ctrl_c_stops_only_its_wait(self):
+    def test_pkce_joiner_with_the_other_flow_is_told_and_its_ctrl_c_stops_only_its_wait(self):
         env = {**self.daemon.env, "DISPLAY": ":99"}
         starter = subprocess.Popen([SSOCRED, "login", "--no-browser"], env=env,
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
