@@ -38,18 +38,8 @@ int cmd_env(Context& ctx, const Args& args) {
     std::string label = "env";
     if (req.container) label += " --container";
     if (req.profile) label += " --profile " + *req.profile;
-    // One request on the way that matters (shell start-up files run this): POST /v1/env
-    // answers everything, or `login_required`, and then we sign in and ask once more.
-    const SigninPolicy policy = signin_policy(args, process_env());
     const ControlClient client = ctx.client();
-    auto prepared =
-        with_signin(ctx, policy, [&] { return request_env(client, req, label, process_env()); });
-    if (!prepared && is_unknown_endpoint(prepared.error())) {
-        // A daemon older than this CLI (not restarted since an upgrade): the requests of before.
-        if (auto st = ensure_signed_in(ctx, policy, req.profile); !st)
-            return report(ctx, explain_profile_choice(choice, st.error()));
-        prepared = prepare_env(client, req, label, process_env());
-    }
+    auto prepared = signed_in_env(ctx, signin_policy(args, process_env()), client, req, label);
     if (!prepared) return report(ctx, explain_profile_choice(choice, prepared.error()));
     say_profile_choice(ctx, choice, *prepared);
 

@@ -104,10 +104,8 @@ int cmd_exec(Context& ctx, const Args& args) {
     if (subshell) argv.push_back(user_shell());
     const std::string label = std::string(subshell ? "exec (shell)" : "exec") +
                               (req.profile ? " --profile " + *req.profile : "");
-    if (auto st = ensure_signed_in(ctx, signin_policy(args, process_env()), req.profile); !st)
-        return report(ctx, explain_profile_choice(choice, st.error()));
     ControlClient client = ctx.client();
-    auto prepared = prepare_env(client, req, label, process_env());
+    auto prepared = signed_in_env(ctx, signin_policy(args, process_env()), client, req, label);
     if (!prepared) return report(ctx, explain_profile_choice(choice, prepared.error()));
     say_profile_choice(ctx, choice, *prepared);
     for (const auto& w : prepared->plan.warnings) ctx.err << "ssocred: warning: " << w << '\n';

@@ -377,4 +377,14 @@ Status ensure_signed_in(Context& ctx, const SigninPolicy& policy,
     });
 }
 
+Expected<PreparedEnv> signed_in_env(Context& ctx, const SigninPolicy& policy,
+                                    const ControlClient& client, const EnvRequest& req,
+                                    std::string_view label) {
+    auto prepared =
+        with_signin(ctx, policy, [&] { return request_env(client, req, label, process_env()); });
+    if (prepared || !is_unknown_endpoint(prepared.error())) return prepared;
+    if (auto st = ensure_signed_in(ctx, policy, req.profile); !st) return std::move(st).error();
+    return prepare_env(client, req, label, process_env());
+}
+
 }  // namespace ssocred::cli

@@ -21,6 +21,7 @@
 
 #include "args.hpp"
 #include "env_plan.hpp"
+#include "env_source.hpp"
 #include "output.hpp"
 
 namespace ssocred::cli {
@@ -101,5 +102,13 @@ auto with_signin(Context& ctx, const SigninPolicy& policy, F&& fn) -> decltype(f
 // fail later with a JSON error. Any other problem is left to show where it did before.
 Status ensure_signed_in(Context& ctx, const SigninPolicy& policy,
                         const std::optional<std::string>& profile);
+
+// What `env` and `exec` hand out, in one request on the way that matters (shell start-up
+// files run `env`): POST /v1/env answers everything or `login_required`, and then this signs
+// in and asks once more. A daemon older than this CLI (not restarted since an upgrade) gets
+// the requests of before.
+Expected<PreparedEnv> signed_in_env(Context& ctx, const SigninPolicy& policy,
+                                    const ControlClient& client, const EnvRequest& req,
+                                    std::string_view label);
 
 }  // namespace ssocred::cli

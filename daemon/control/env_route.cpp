@@ -121,6 +121,17 @@ void ControlApi::env(const serve::Request& request, serve::Responder respond) {
                              invalid("the metadata endpoint has no token, so ssocredd serves it "
                                      "on loopback to your own processes only; containers use "
                                      "the container endpoint: drop --imds"));
+    // The endpoint itself refuses every peer where TCP owners cannot be told apart (the
+    // portable build's generic layer, serve/router.cpp): printing its address would only
+    // move the failure into the SDK, far from the command that caused it.
+    if (imds && tcp_owner_visibility() == TcpOwnerVisibility::None)
+        return ci::fail_with(
+            respond,
+            Error::make(ErrorCode::Forbidden,
+                        "the metadata endpoint is off in this build: it serves only processes "
+                        "of the user running ssocredd, and this build (portable) cannot tell "
+                        "which user owns a TCP connection. Use the container endpoint, which "
+                        "takes a token: `ssocred env` without --imds (docs/endpoints.md)"));
     auto lifetime = ci::token_lifetime(*body);
     if (!lifetime) return ci::fail_with(respond, lifetime.error());
     if (!lifetime->ttl && !lifetime->idle) lifetime->idle = serve::EndpointTokens::kDefaultIdle;

@@ -154,7 +154,7 @@ class Cli(DaemonTestCase):
 
 
 class OneRoundTrip(DaemonTestCase):
-    """`ssocred env` and `credential-process` ask the daemon once on the happy path (issue 18;
+    """`ssocred env`, `exec` and `credential-process` ask the daemon once on the happy path (issue 18;
     bench/cli_latency.sh counts the same way). A session that needs a sign-in still gets one:
     test_signin (`test_exec_and_env_sign_in_when_the_session_was_revoked_mid_use`,
     `test_no_login_and_the_setting_fail_fast_with_the_command`)."""
@@ -176,9 +176,21 @@ class OneRoundTrip(DaemonTestCase):
         return self.control_requests() - before - 1  # minus our own /metrics GET
 
     def test_env_and_credential_process_make_one_request(self):
-        for args in (("env",), ("env", "--imds"), ("env", "--profile", "ro"),
-                     ("env", "--token-file"), ("credential-process", "--profile", "dev")):
+        imds = self.daemon.serves_imds()  # not in the portable build: --imds is refused
+        commands = [("env",), ("env", "--profile", "ro"), ("env", "--token-file"),
+                    ("credential-process", "--profile", "dev")]
+        if imds:
+            commands.append(("env", "--imds"))
+        for args in commands:
             self.assertEqual(self.requests_of(*args), 1, args)
+        # exec: the same one request, and the revocation of its token when the command ends.
+        self.assertEqual(self.requests_of("exec", "--", "true"), 2)
+        if imds:
+            self.assertEqual(self.requests_of("exec", "--imds", "--", "true"), 1)  # no token
+        else:  # refused in that one request, before anything runs
+            r = self.daemon.cli("exec", "--imds", "--", "true")
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("off in this build", r.stderr)
         # What env printed works: the token it minted reaches the active role.
         out = json.loads(self.daemon.cli("env", "--json", check=True).stdout)
         status, creds = self.get_json("/v1/credentials",
