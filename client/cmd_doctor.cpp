@@ -11,6 +11,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "ssocred/listener_owner.hpp"
 #include "ssocred/paths.hpp"
 
 #include "autostart.hpp"
@@ -18,7 +19,6 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "json_util.hpp"
-#include "listener_owner.hpp"
 #include "platform_advice.hpp"
 
 namespace ssocred::cli {

@@ -2,8 +2,9 @@
 
 #include <unistd.h>
 
+#include "ssocred/listener_owner.hpp"
+
 #include "json_util.hpp"
-#include "listener_owner.hpp"
 
 namespace ssocred::cli {
 

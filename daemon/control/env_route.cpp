@@ -9,15 +9,13 @@
 // where the listeners are known without a round trip; then the role's credentials are
 // fetched (a `login_required` answer makes the CLI sign in and ask once more, as it did
 // after GET /v1/credentials); then the token is minted.
-#include <array>
 #include <memory>
-#include <pwd.h>
 #include <unistd.h>
 
-#include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 
 #include "ssocred/json_fields.hpp"
+#include "ssocred/listener_owner.hpp"
 #include "ssocred/wire_error.hpp"
 
 #include "control/control_api.hpp"
@@ -41,36 +39,10 @@ bool is_loopback(std::string_view a) {
     return a.starts_with("127.") || a == "::1" || a == "localhost";
 }
 
-std::string user_name(uid_t uid) {
-    struct passwd pw {};
-    struct passwd* found = nullptr;
-    std::array<char, 4096> buf{};
-    if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr)
-        return found->pw_name;
-    return "uid " + std::to_string(uid);
-}
-
-// The CLI's check_listener_owner (client/listener_owner.cpp), made by the daemon: its uid is
-// the CLI's (the CLI checked the control socket's peer), so "held by us" means the same.
+// The CLI's check (ssocred/listener_owner.hpp), made by the daemon: its uid is the CLI's (the
+// CLI checked the control socket's peer), so "held by us" means the same.
 Status check_owner(const serve::HttpEndpoint& listener) {
-    if (tcp_owner_visibility() == TcpOwnerVisibility::None) return ok();
-    boost::system::error_code ec;
-    const auto ip = boost::asio::ip::make_address(listener.address, ec);
-    if (ec) return invalid("not an IP address: " + listener.address);
-    auto uids = serve::tcp_listener_uids(boost::asio::ip::tcp::endpoint(ip, listener.port));
-    if (!uids) return std::move(uids).error();
-    const uid_t ours = ::geteuid();
-    for (uid_t uid : *uids) {
-        if (uid == ours) continue;
-        return Error::make(
-            ErrorCode::Forbidden,
-            listener.address + ":" + std::to_string(listener.port) + " is held by " +
-                user_name(uid) + " (uid " + std::to_string(uid) +
-                "), not by ssocredd: the port may be hijacked, and SDKs pointed at it would hand "
-                "their token to that user. Refusing. Stop that process (or have an admin do "
-                "it), restart ssocredd, and see docs/security.md \"Port squatting\"");
-    }
-    return ok();
+    return check_listener_owner(listener.address, listener.port, ::geteuid());
 }
 
 }  // namespace

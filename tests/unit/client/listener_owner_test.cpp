@@ -1,4 +1,4 @@
-#include "listener_owner.hpp"
+#include "ssocred/listener_owner.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,4 +1,4 @@
-#include "listener_owner.hpp"
+#include "ssocred/listener_owner.hpp"
 
 #include <array>
 #include <pwd.h>
@@ -8,7 +8,7 @@
 
 #include "ssocred/peer_identity.hpp"
 
-namespace ssocred::cli {
+namespace ssocred {
 namespace {
 
 std::string user_name(uid_t uid) {
@@ -53,4 +53,4 @@ Status check_listener_owner(std::string_view address, int port, uid_t expected) 
     return ok();
 }
 
-}  // namespace ssocred::cli
+}  // namespace ssocred

@@ -1,5 +1,6 @@
-// Who holds a TCP listening socket: the check `ssocred env` and `ssocred doctor` make before
-// they print or probe an endpoint (docs/security.md, "Port squatting").
+// Who holds a TCP listening socket: the check `ssocred doctor` and the CLI make before they
+// print or probe an endpoint, and ssocredd before POST /v1/env hands one out (docs/security.md,
+// "Port squatting"). One copy for both binaries (the base library).
 //
 // The daemon's default port is fixed (127.0.0.1:9911). While ssocredd is down, any local
 // user can bind it; SDKs configured by an earlier `eval "$(ssocred env)"` would then send
@@ -23,7 +24,7 @@
 
 #include "ssocred/expected.hpp"
 
-namespace ssocred::cli {
+namespace ssocred {
 
 // The uids of every LISTEN socket receiving connections to address:port on this host
 // (empty: nothing listens, or - the portable build - nobody can be seen).
@@ -34,4 +35,4 @@ Expected<std::vector<uid_t>> listener_uids(std::string_view address, int port);
 // and saying that the port may be hijacked.
 Status check_listener_owner(std::string_view address, int port, uid_t expected);
 
-}  // namespace ssocred::cli
+}  // namespace ssocred
