@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "ssocred/env_listeners.hpp"
+
 #include "control_client.hpp"
 #include "json_util.hpp"
 
@@ -62,21 +64,12 @@ const Listener* container_listener(const EndpointInfo& endpoint) {
 Status check_listeners(const EnvRequest& req, const EndpointInfo& endpoint) {
     if (req.container) {
         if (container_listener(endpoint) != nullptr) return ok();
-        // A URI on 169.254.170.2 with a port nobody listens on would fail in the container
-        // with a connection error three retries later; say what is missing instead.
         const Listener* loopback = loopback_listener(endpoint);
-        const std::string port = loopback != nullptr ? std::to_string(loopback->port) : "9911";
-        return invalid(
-            "ssocredd does not listen on 169.254.170.2, the address containers reach it on: run "
-            "`sudo ssocred container-setup` once, then restart ssocredd with `--listen "
-            "127.0.0.1:" +
-            port + " --listen 169.254.170.2:" + port +
-            " --allow-cidr <bridge subnet>` (container-setup prints the exact flags; see "
-            "docs/containers.md)");
+        return no_container_listener_error(loopback != nullptr ? std::optional(loopback->port)
+                                                               : std::nullopt);
     }
     if (loopback_listener(endpoint) != nullptr) return ok();
-    return invalid(
-        "ssocredd has no HTTP listener on 127.0.0.1: start it with `--listen 127.0.0.1:9911`");
+    return no_loopback_listener_error();
 }
 
 TokenMount token_mount(std::string_view token_file) {

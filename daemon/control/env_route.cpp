@@ -14,6 +14,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "ssocred/env_listeners.hpp"
 #include "ssocred/json_fields.hpp"
 #include "ssocred/listener_owner.hpp"
 #include "ssocred/wire_error.hpp"
@@ -56,20 +57,10 @@ Status ControlApi::check_env_listeners(bool container) const {
         if (l.address == kContainerHost || (for_containers == nullptr && l.address == "0.0.0.0"))
             for_containers = &l;
     }
-    if (container && for_containers == nullptr) {
-        const std::string port = loopback != nullptr ? std::to_string(loopback->port) : "9911";
-        return invalid(
-            "ssocredd does not listen on 169.254.170.2, the address containers reach it on: run "
-            "`sudo ssocred container-setup` once, then restart ssocredd with `--listen "
-            "127.0.0.1:" +
-            port + " --listen 169.254.170.2:" + port +
-            " --allow-cidr <bridge subnet>` (container-setup prints the exact flags; see "
-            "docs/containers.md)");
-    }
-    if (!container && loopback == nullptr)
-        return invalid(
-            "ssocredd has no HTTP listener on 127.0.0.1: start it with `--listen "
-            "127.0.0.1:9911`");
+    if (container && for_containers == nullptr)
+        return no_container_listener_error(loopback != nullptr ? std::optional(loopback->port)
+                                                               : std::nullopt);
+    if (!container && loopback == nullptr) return no_loopback_listener_error();
     for (const auto& l : endpoints_.http)
         if (auto st = check_owner(l); !st) return st;
     return ok();
