@@ -368,8 +368,8 @@ void ControlApi::start_login(const Request& request, Responder respond) {
     // `if_needed`: a session that can get a token without a person gets no new login
     // (`ssocred login` without --force, and the sign-in a command starts after another one
     // finished). Every other state needs one: `logged_out`, `login_required` (the refresh
-    // token was refused, or the access token expired and cannot be renewed, or the portal
-    // rejected even a renewed token) and `login_in_progress` (joined below).
+    // token was refused, or the access token expired and cannot be renewed) and
+    // `login_in_progress` (joined below).
     if (bool_member(*body, "if_needed")) {
         auto name = ctx_.sessions.resolve_session(options.session);
         if (!name) return fail(respond, health.explain(name.error()));

@@ -313,28 +313,14 @@ auto SessionManager::with_token(const std::string& session, const char* operatio
     if (!renewed) return std::move(renewed).error();
     res = fn(renewed->access_token);
     if (res || res.error().code != ErrorCode::Unauthorized) return res;
-    // The portal refuses even a token just renewed: the session ended on the server side.
-    // Marked like a refused refresh, so status says `login_required` and a sign-in
-    // (`if_needed`) starts a new login instead of trusting the token again.
-    bool dead = false;
+    // The portal refuses even a token just renewed. Not marked login_required: the token
+    // may have been revoked between its renewal and its use (a race with a revocation
+    // elsewhere, or a test expiring every token), and a later renewal can recover; marking
+    // and saving it made a session that still had a good refresh token ask for a login
+    // after a restart (test_crash_loop).
     {
         std::lock_guard lock(mu_);
-        if (auto s = find_locked(session)) {
-            record_error(*s, res.error());
-            // Unless a login (or an import) replaced the token meanwhile.
-            if (s->token && s->generation == renewed->generation && !s->token->login_required) {
-                s->token->login_required = true;
-                ++s->generation;
-                dead = true;
-            }
-        }
-    }
-    if (dead) {
-        spdlog::warn(
-            "SSO session {}: the portal rejected a renewed access token; a new login "
-            "is needed",
-            session);
-        persist_current(session);
+        if (auto s = find_locked(session)) record_error(*s, res.error());
     }
     return login_required(session, "was rejected by the SSO portal");
 }

@@ -122,29 +122,6 @@ TEST_F(ControlFixture, IfNeededLogsInWhenTheTokenExpiredAndCannotBeRenewed) {
     EXPECT_EQ(a.body["state"], "pending");
 }
 
-TEST_F(ControlFixture, IfNeededLogsInWhenThePortalRejectsEvenARenewedToken) {
-    // The session ended on the server side: the renewal works, the portal refuses its token.
-    portal->unauthorized = true;
-    auto accounts = call("GET", "/v1/accounts?sso_session=corp");
-    EXPECT_EQ(accounts.status, 503u) << accounts.text;
-    EXPECT_EQ(accounts.body["session"], "corp");
-    EXPECT_EQ(state_of(call("GET", "/v1/status"), "corp"), "login_required");
-    auto a = call("POST", "/v1/login", kCorpIfNeeded);
-    ASSERT_EQ(a.status, 202u) << a.text;
-    EXPECT_EQ(a.body["state"], "pending");
-
-    // The new login's token is trusted again.
-    oidc->device_pending = false;
-    const std::string id = a.body["id"];
-    Answer poll;
-    for (int i = 0; i < 10; ++i) {
-        poll = call("GET", "/v1/login/" + id + "?wait=5");
-        if (poll.body["state"] != "pending") break;
-    }
-    EXPECT_EQ(poll.body["state"], "succeeded") << poll.text;
-    EXPECT_EQ(state_of(call("GET", "/v1/status"), "corp"), "logged_in");
-}
-
 TEST_F(ControlFixture, IfNeededJoinsALoginInProgress) {
     oidc->hold();
     auto started = send("POST", "/v1/login", kCorpDevice);
