@@ -99,7 +99,8 @@ class SignIn(DaemonTestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn(r.stdout.strip(), self.issued_key_ids())
         self.assertIn("SSO session demo needs a sign-in", r.stderr)
-        self.assertIn("device code flow: there is no display", r.stderr)
+        self.assertIn("device code flow: " +
+                      ("there is no display" if PKCE_BY_DEFAULT else BLIND_LISTENER), r.stderr)
         self.assertEqual(self.device_logins(), before + 1)
         self.assertEqual(session_state(self.daemon)["state"], "logged_in")
 

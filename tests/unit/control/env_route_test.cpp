@@ -79,7 +79,7 @@ TEST_F(EnvRouteTest, ImdsMintsNothing) {
         // The portable layer's IMDS refuses every peer: `env --imds` says so at once
         // instead of printing an endpoint that will not answer.
         EXPECT_EQ(env.status, 403u) << env.text;
-        EXPECT_EQ(env.body["error"]["code"], "forbidden");
+        EXPECT_EQ(env.body["code"], "forbidden");
         EXPECT_EQ(token_count(), 0u);
         return;
     }
