@@ -85,6 +85,9 @@ Expected<PreparedEnv> request_env(const ControlClient& client, const EnvRequest&
     auto plan = compose_env(req, endpoint, prepared.minted, env);
     if (!plan) return std::move(plan).error();
     prepared.plan = std::move(*plan);
+    // A config file that no longer parses (its last good version is in use): said on stderr
+    // with the plan's other warnings, as `list` and `use` say it.
+    if (auto note = opt_str(*answer, "config_error")) prepared.plan.warnings.push_back(*note);
     return prepared;
 }
 

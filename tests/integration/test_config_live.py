@@ -134,6 +134,11 @@ class LiveConfig(DaemonTestCase):
         r = self.daemon.cli("list")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn(expected, r.stderr)
+        # env still prints a working environment, and warns like the others.
+        r = self.daemon.cli("env")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("AWS_CONTAINER_AUTHORIZATION_TOKEN", r.stdout)
+        self.assertIn(expected, r.stderr)
 
         doctor = json.loads(self.daemon.cli("doctor", "--json").stdout)
         check = next(c for c in doctor["checks"] if c["name"] == "aws config")
