@@ -29,6 +29,8 @@
 namespace ssocred {
 namespace {
 
+using control_internal::invalid;
+
 using nlohmann::json;
 using serve::Request;
 using serve::Responder;
@@ -103,10 +105,6 @@ void fail(const Responder& respond, const Error& error) {
 Error about_session(Error error, const std::string& session) {
     if (error.session.empty()) error.session = session;
     return error;
-}
-
-Error invalid(std::string message) {
-    return Error::make(ErrorCode::Invalid, std::move(message));
 }
 
 // The request body as a JSON object; an empty body is an empty object.
@@ -799,6 +797,10 @@ void ControlApi::revoke_token(const std::string& id, Responder respond) {
 
 // The helpers above, for the routes kept in files of their own (control_internal.hpp).
 namespace control_internal {
+
+Error invalid(std::string message) {
+    return Error::make(ErrorCode::Invalid, std::move(message));
+}
 
 serve::Response secret_json(unsigned status, nlohmann::json body, SecretMembers secrets) {
     return secret_json_response(status, std::move(body), secrets);

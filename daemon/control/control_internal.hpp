@@ -36,6 +36,9 @@ namespace control_internal {
 using SecretMembers = std::initializer_list<std::pair<const char*, std::string_view>>;
 serve::Response secret_json(unsigned status, nlohmann::json body, SecretMembers secrets);
 
+// A request the control API refuses: code invalid (400) with `message`.
+Error invalid(std::string message);
+
 // The error answer, with what to do next for upstream failures.
 void fail_with(const serve::Responder& respond, const Error& error);
 

@@ -32,9 +32,7 @@ namespace ci = control_internal;
 
 constexpr std::string_view kContainerHost = "169.254.170.2";
 
-Error invalid(std::string message) {
-    return Error::make(ErrorCode::Invalid, std::move(message));
-}
+using control_internal::invalid;
 
 bool is_loopback(std::string_view a) {
     return a.starts_with("127.") || a == "::1" || a == "localhost";

@@ -19,10 +19,6 @@
 namespace ssocred {
 namespace {
 
-Error io_error(const std::string& what, const std::filesystem::path& path, int err) {
-    return Error::make(ErrorCode::Io, what + " " + path.string() + ": " + errno_text(err));
-}
-
 // ".tmp-" plus 12 lower-case hex digits (what temporary_target recognises). The name only
 // has to be new: O_EXCL refuses an existing file, and the directory is the target's own.
 // std::random_device rather than the crypto library, which the CLI does not load.
@@ -37,16 +33,20 @@ std::string random_suffix() {
 
 }  // namespace
 
+Error file_error(const std::string& what, const std::filesystem::path& path, int err) {
+    return Error::make(ErrorCode::Io, what + " " + path.string() + ": " + errno_text(err));
+}
+
 Status write_file_atomic(const std::filesystem::path& path, std::string_view content, mode_t mode) {
     const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     // A leading dot and a random suffix: never collides, and a leftover is recognisable.
     const auto tmp = dir / ("." + path.filename().string() + ".tmp-" + random_suffix());
     UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
-    if (fd.get() < 0) return io_error("cannot create", tmp, errno);
+    if (fd.get() < 0) return file_error("cannot create", tmp, errno);
     auto fail = [&](const char* what) {
         const int err = errno;
         ::unlink(tmp.c_str());
-        return io_error(what, path, err);
+        return file_error(what, path, err);
     };
     if (::fchmod(fd.get(), mode) != 0) return fail("cannot set mode of");  // umask-proof
     std::size_t written = 0;
@@ -125,7 +125,7 @@ Expected<std::string> read_file(const std::filesystem::path& path, std::size_t m
         const int err = errno;
         if (err == ENOENT)
             return Error::make(ErrorCode::NotFound, path.string() + " does not exist");
-        return io_error("cannot open", path, err);
+        return file_error("cannot open", path, err);
     }
     // Reserve the whole file up front: a growing string reallocates and leaves copies of
     // (possibly secret) content in freed heap blocks that nobody wipes.
@@ -143,7 +143,7 @@ Expected<std::string> read_file(const std::filesystem::path& path, std::size_t m
         if (n < 0) {
             if (errno == EINTR) continue;
             secure_wipe(out);
-            return io_error("cannot read", path, errno);
+            return file_error("cannot read", path, errno);
         }
         if (n == 0) break;
         if (out.size() + static_cast<std::size_t>(n) > max_bytes) {
@@ -162,13 +162,13 @@ Status ensure_private_dir(const std::filesystem::path& dir) {
     if (ec)
         return Error::make(ErrorCode::Io, "cannot create " + dir.string() + ": " + ec.message());
     struct stat st {};
-    if (::lstat(dir.c_str(), &st) != 0) return io_error("cannot stat", dir, errno);
+    if (::lstat(dir.c_str(), &st) != 0) return file_error("cannot stat", dir, errno);
     if (!S_ISDIR(st.st_mode))
         return Error::make(ErrorCode::Io, dir.string() + " is not a directory");
     if (st.st_uid != ::getuid())
         return Error::make(ErrorCode::Forbidden, dir.string() + " is owned by another user");
     if ((st.st_mode & 0777) != 0700 && ::chmod(dir.c_str(), 0700) != 0)
-        return io_error("cannot chmod", dir, errno);
+        return file_error("cannot chmod", dir, errno);
     return ok();
 }
 

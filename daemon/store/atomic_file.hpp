@@ -20,6 +20,9 @@ namespace ssocred {
 Status write_file_atomic(const std::filesystem::path& path, std::string_view content,
                          mode_t mode = 0600);
 
+// The Io error of a failed call on a file: "<what> <path>: <errno text>".
+Error file_error(const std::string& what, const std::filesystem::path& path, int err);
+
 // The file a write_file_atomic temporary was meant to replace: ".<name>.tmp-<12 hex>" ->
 // "<name>"; nullopt for any other file name.
 std::optional<std::string> temporary_target(std::string_view file);

@@ -10,24 +10,16 @@
 #include "store/atomic_file.hpp"
 
 namespace ssocred {
-namespace {
-
-Error io_error(const std::string& what, const std::filesystem::path& path, int err) {
-    return Error::make(ErrorCode::Io, what + " " + path.string() + ": " + errno_text(err));
-}
-
-}  // namespace
-
 Expected<std::shared_ptr<TokenJournal>> TokenJournal::open(const std::filesystem::path& path) {
     struct stat st {};
     const bool existed = ::lstat(path.c_str(), &st) == 0;
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (!fd) return io_error("cannot open", path, errno);
-    if (::fstat(fd.get(), &st) != 0) return io_error("cannot stat", path, errno);
+    if (!fd) return file_error("cannot open", path, errno);
+    if (::fstat(fd.get(), &st) != 0) return file_error("cannot stat", path, errno);
     if (!S_ISREG(st.st_mode) || st.st_uid != ::geteuid())
         return Error::make(ErrorCode::Io, path.string() + " is not a regular file of ours");
     if ((st.st_mode & 0777) != 0600 && ::fchmod(fd.get(), 0600) != 0)  // umask-proof
-        return io_error("cannot set mode of", path, errno);
+        return file_error("cannot set mode of", path, errno);
     if (!existed) {
         // Once, at start-up: the file's name must outlive a power loss for the records
         // synced into it later to be found.
