@@ -1,7 +1,9 @@
 #include "serve/listener.hpp"
 
 #include <array>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <optional>
@@ -12,14 +14,17 @@
 
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "ssocred/private_dir.hpp"
 
+#include "platform/connection_io.hpp"
 #include "serve/json_error.hpp"
 #include "serve/peer_identity.hpp"
 #include "serve/recycling_allocator.hpp"
 #include "serve/session.hpp"
+#include "store/unique_fd.hpp"
 
 namespace ssocred::serve {
 
@@ -29,6 +34,9 @@ using boost::system::error_code;
 using unix_proto = asio::local::stream_protocol;
 
 namespace {
+
+// Connections taken in one go before the loop runs other handlers (then accepting goes on).
+constexpr int kAcceptBatch = 64;
 
 // Written without a session when over the connection limit: accept, answer, close.
 const std::string& busy_response() {
@@ -55,18 +63,19 @@ class AcceptLoop final : public Listener,
                          public std::enable_shared_from_this<AcceptLoop<Protocol>> {
   public:
     using Acceptor = typename Protocol::acceptor;
-    using Socket = typename Protocol::socket;
 
     AcceptLoop(std::shared_ptr<ServerContext> ctx, Acceptor acceptor, std::filesystem::path unlink)
         : ctx_(std::move(ctx)),
           acceptor_(std::move(acceptor)),
           retry_(ctx_->io),
           unlink_(std::move(unlink)) {
+        error_code ec;
+        // accept_connection must come back with EAGAIN when nothing is pending.
+        acceptor_.non_blocking(true, ec);
         if constexpr (std::is_same_v<Protocol, tcp>) {
             // Every connection of a listener bound to one address has that local address:
             // known once here, instead of a getsockname per connection. A wildcard bind
             // (0.0.0.0, ::) still asks per connection.
-            error_code ec;
             const auto bound = acceptor_.local_endpoint(ec);
             if (!ec && !bound.address().is_unspecified()) bound_ = bound;
             // Replies go out in one write and must not wait for Nagle. Set once here: an
@@ -75,12 +84,14 @@ class AcceptLoop final : public Listener,
             // TF_NODELAY), instead of one setsockopt per connection.
             // Test: ListenerNoDelayIsInheritedByAcceptedSockets.
             acceptor_.set_option(tcp::no_delay(true), ec);
+            // Handed over only with its request (where the OS can): see session.cpp.
+            platform::defer_accept_until_data(acceptor_.native_handle());
         }
     }
 
     ~AcceptLoop() override { remove_file(); }
 
-    void start() override { accept(); }
+    void start() override { wait_for_connections(); }
 
     void stop() override {
         error_code ignored;
@@ -106,60 +117,84 @@ class AcceptLoop final : public Listener,
         unlink_.clear();
     }
 
-    void accept() {
-        auto handler = [self = this->shared_from_this()](error_code ec, Socket socket) {
-            self->on_accept(ec, std::move(socket));
-        };
-        // The accept operation (it holds the new socket) in a recycled block: asio's own
-        // per-thread cache keeps only two blocks, which the connection's other operations
-        // take, so without this every accept was one malloc.
-        auto bound = asio::bind_allocator(RecyclingAllocator<char>{}, std::move(handler));
-        if constexpr (std::is_same_v<Protocol, tcp>) {
-            // The peer's address comes with the accept call itself: no getpeername.
-            acceptor_.async_accept(peer_, std::move(bound));
-        } else {
-            acceptor_.async_accept(std::move(bound));
-        }
+    // Connections are taken with accept_connection rather than asio's async_accept: the new
+    // descriptor comes back non-blocking in one call and stays a bare descriptor until its
+    // session has to wait (session.cpp), which saves the ioctl, the epoll registration and
+    // its removal that an asio socket costs per connection.
+    void wait_for_connections() {
+        // Every pending connection was taken (EAGAIN) before this wait: the next edge of
+        // asio's edge-triggered registration is a new connection, so none is left waiting.
+        acceptor_.async_wait(Acceptor::wait_read,
+                             recycled_handler([self = this->shared_from_this()](error_code ec) {
+                                 self->on_ready(ec);
+                             }));
     }
 
-    void on_accept(error_code ec, Socket socket) {
+    void on_ready(error_code ec) {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-        if (ec) {
-            // EMFILE and friends: back off briefly instead of spinning on the error.
-            retry_.expires_after(std::chrono::milliseconds(100));
-            retry_.async_wait([self = this->shared_from_this()](error_code e) {
-                if (!e) self->accept();
-            });
-            return;
+        if (ec) return back_off();
+        for (int i = 0; i < kAcceptBatch; ++i) {
+            sockaddr_storage address{};
+            socklen_t length = sizeof address;
+            UniqueFd fd(platform::accept_connection(
+                acceptor_.native_handle(), reinterpret_cast<sockaddr*>(&address), &length));
+            if (!fd) {
+                const int err = errno;
+                if (err == EAGAIN || err == EWOULDBLOCK) return wait_for_connections();
+                // Gone before we took it, or interrupted: take the next one.
+                if (err == ECONNABORTED || err == EINTR || err == EPROTO) continue;
+                return back_off();  // EMFILE and friends
+            }
+            if (!ctx_->draining) admit(std::move(fd), address, length);
         }
-        if (ctx_->draining) {
-            error_code ignored;
-            socket.close(ignored);
-        } else {
-            admit(std::move(socket));
-        }
-        accept();
+        // A full batch: let the other connections' handlers run, then take more.
+        asio::post(ctx_->io,
+                   recycled_handler([self = this->shared_from_this()] { self->on_ready({}); }));
     }
 
-    void refuse_busy(Socket& socket) {
-        reject_busy(socket.native_handle());
+    // EMFILE and friends: back off briefly instead of spinning on the error.
+    void back_off() {
+        retry_.expires_after(std::chrono::milliseconds(100));
+        retry_.async_wait([self = this->shared_from_this()](error_code e) {
+            if (!e) self->wait_for_connections();
+        });
+    }
+
+    // The wait (and the batch continuation) in a recycled block: asio's own per-thread cache
+    // keeps only two blocks, which the connections' operations take.
+    template <class Handler>
+    static auto recycled_handler(Handler h) {
+        return asio::bind_allocator(RecyclingAllocator<char>{}, std::move(h));
+    }
+
+    void refuse_busy(int fd) {
+        reject_busy(fd);
         ctx_->metrics.count_request(EndpointKind::Other, 503);
-        error_code ignored;
-        socket.close(ignored);
     }
 
-    void admit(Socket socket) {
+    void admit(UniqueFd fd, const sockaddr_storage& address, socklen_t length) {
         const auto& limits = ctx_->limits;
         PeerInfo peer;
-        peer.fd = socket.native_handle();
+        peer.fd = fd.get();
         if constexpr (std::is_same_v<Protocol, tcp>) {
             const std::size_t live = ctx_->tcp_connections;
-            if (live >= limits.max_connections) return refuse_busy(socket);
-            error_code e2;
+            if (live >= limits.max_connections) return refuse_busy(fd.get());
             peer.transport = Transport::Tcp;
-            peer.remote = peer_;
-            peer.local = bound_ ? *bound_ : socket.local_endpoint(e2);
-            if (e2) return;  // already gone
+            // The peer's address came with the accept call itself: no getpeername.
+            if (length > sizeof(sockaddr_storage)) return;
+            std::memcpy(peer.remote.data(), &address, length);
+            peer.remote.resize(length);
+            if (bound_) {
+                peer.local = *bound_;
+            } else {
+                sockaddr_storage local{};
+                socklen_t local_length = sizeof local;
+                if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &local_length) !=
+                    0)
+                    return;  // already gone
+                std::memcpy(peer.local.data(), &local, local_length);
+                peer.local.resize(local_length);
+            }
             peer.loopback = is_loopback(peer.remote.address());
             peer.allowed = peer.loopback || any_contains(ctx_->allow, peer.remote.address());
             if (live >= limits.max_other_uid_connections) {
@@ -171,24 +206,25 @@ class AcceptLoop final : public Listener,
                     peer.tcp_uid = uid ? static_cast<long long>(*uid) : -1;
                 }
                 if (!peer.tcp_uid || *peer.tcp_uid != static_cast<long long>(ctx_->uid))
-                    return refuse_busy(socket);
+                    return refuse_busy(fd.get());
             }
         } else {
+            (void)address;
+            (void)length;
             if (ctx_->control_connections >= limits.max_control_connections)
-                return refuse_busy(socket);
+                return refuse_busy(fd.get());
             peer.transport = Transport::Control;
             const auto uid = unix_peer_uid(peer.fd);
             peer.allowed = uid && *uid == ctx_->uid;
             if (auto pid = unix_peer_pid(peer.fd)) peer.pid = *pid;
         }
-        start_session(ctx_, std::move(socket), std::move(peer));
+        start_session(ctx_, std::move(fd), std::move(peer));
     }
 
     std::shared_ptr<ServerContext> ctx_;
     Acceptor acceptor_;
     asio::steady_timer retry_;
     std::filesystem::path unlink_;
-    typename Protocol::endpoint peer_;    // filled by each accept (tcp)
     std::optional<tcp::endpoint> bound_;  // the listener's own address, unless a wildcard
 };
 

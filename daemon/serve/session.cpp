@@ -15,6 +15,13 @@
 //   a moment), so the reply is not lost to a TCP reset. A close the client asked for
 //   (Connection: close, HTTP/1.0) with nothing more received closes at once, as nginx does:
 //   there is nothing unread that could turn the close into a reset.
+// - A connection meets the reactor (epoll/kqueue) only when it has to wait. The listener
+//   hands over a bare non-blocking descriptor; the first read, the parse, a reply the router
+//   gives at once and the close are plain system calls on it. Only a connection that must
+//   wait (nothing sent yet, a request still coming, a reply computed later, a full send
+//   buffer, a keep-alive connection's next request, a lingering close) is handed to asio,
+//   once. So a `Connection: close` request costs accept4, recv, sendmsg and close, without
+//   the epoll registration and removal and the FIONBIO that asio adds (docs/performance.md).
 // - A connection costs no heap allocation once the daemon is warm (Connection: close
 //   clients pay for a whole connection per request): the session object, its read buffer,
 //   its response head and the request's header list all come from the per-thread free lists
@@ -22,10 +29,16 @@
 #include "serve/session.hpp"
 
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <optional>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <boost/asio/bind_allocator.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
@@ -34,7 +47,9 @@
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "platform/connection_io.hpp"
 #include "serve/recycling_allocator.hpp"
+#include "store/unique_fd.hpp"
 
 namespace ssocred::serve {
 
@@ -50,7 +65,7 @@ constexpr std::size_t kKeepBufferCapacity = 4096;
 constexpr std::size_t kFirstRead = 1024;
 // Room for a response head without growing: status line, the fixed headers and a few more.
 constexpr std::size_t kHeadCapacity = 256;
-constexpr std::size_t kLingerBytes = 64 * 1024;
+constexpr std::size_t kLingerBytes = std::size_t{64} * 1024;
 
 using Buffer = boost::beast::basic_flat_buffer<RecyclingAllocator<char>>;
 using Head = std::basic_string<char, std::char_traits<char>, RecyclingAllocator<char>>;
@@ -78,9 +93,10 @@ class Session final : public Connection,
                       public Deadlines::Owner,
                       public std::enable_shared_from_this<Session<Socket>> {
   public:
-    Session(std::shared_ptr<ServerContext> ctx, Socket socket, PeerInfo peer)
+    Session(std::shared_ptr<ServerContext> ctx, UniqueFd fd, PeerInfo peer)
         : ctx_(std::move(ctx)),
-          socket_(std::move(socket)),
+          fd_(std::move(fd)),
+          socket_(ctx_->io),
           peer_(std::move(peer)),
           buffer_(ctx_->limits.max_header_bytes + body_limit() + 16 * 1024) {
         head_.reserve(kHeadCapacity);
@@ -95,19 +111,16 @@ class Session final : public Connection,
     void start() {
         if (ctx_->connections.insert(this).second) ++ctx_->open_count(peer_.transport);
         // A client usually sends its request right behind the handshake: try to read it now
-        // (one recv; the socket goes non-blocking here, as the first asynchronous operation
-        // would make it anyway). Bytes received: parse at once, with the header timeout from
-        // now, as after a readiness wait. Nothing yet: wait as an idle connection does.
+        // (one recv on the non-blocking descriptor). Bytes received: parse them here. Nothing
+        // yet: wait as an idle connection does.
         if (ctx_->draining) return close();
-        error_code ec;
-        socket_.non_blocking(true, ec);
-        if (ec) return close();
-        const std::size_t n = socket_.read_some(buffer_.prepare(kFirstRead), ec);
-        if (ec == asio::error::would_block || ec == asio::error::try_again) return read_next();
-        if (ec) return close();  // EOF before a request, or a socket error
-        buffer_.commit(n);
-        first_read_ = n;
-        on_readable({});
+        const auto room = buffer_.prepare(kFirstRead);
+        const ssize_t n = ::recv(fd_.get(), room.data(), room.size(), 0);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return read_next();
+        if (n <= 0) return close();  // EOF before a request, or a socket error
+        buffer_.commit(static_cast<std::size_t>(n));
+        parse_first(static_cast<std::size_t>(n));
     }
 
     void drain() override {
@@ -130,6 +143,75 @@ class Session final : public Connection,
     // No deadline (waiting for the credential engine, or done).
     void disarm() { ctx_->deadlines.clear(deadline_); }
 
+    // The connection is about to wait: hand its descriptor to asio's reactor (once).
+    // False when that failed; the connection is closed then.
+    bool adopt() {
+        if (socket_.is_open()) return true;
+        error_code ec;
+        if constexpr (std::is_same_v<Socket, asio::ip::tcp::socket>) {
+            socket_.assign(peer_.local.protocol(), fd_.get(), ec);
+        } else {
+            socket_.assign(typename Socket::protocol_type(), fd_.get(), ec);
+        }
+        if (ec) {
+            close();
+            return false;
+        }
+        fd_.release();  // the socket owns it now
+        return true;
+    }
+
+    // The reply being written is the connection's last, and the close after it will not
+    // linger: known without asking the kernel (on_write asks when this cannot tell).
+    bool closes_at_once() const {
+        return close_after_ && !reply_.close && drained_ && buffer_.size() == 0;
+    }
+
+    int native_fd() { return socket_.is_open() ? socket_.native_handle() : fd_.get(); }
+
+    // Bytes received and not read yet; an error counts as "something".
+    bool unread_in_kernel() {
+        int n = 0;
+        return ::ioctl(native_fd(), FIONREAD, &n) != 0 || n != 0;
+    }
+
+    // The first request of a connection, all in its first read (the usual case): parsed here,
+    // without the reactor. A request that needs more bytes goes on as an asynchronous read.
+    void parse_first(std::size_t first_read) {
+        state_ = State::Reading;
+        start_parser();
+        parser_->eager(true);
+        error_code ec;
+        while (!parser_->is_done() && buffer_.size() != 0) {
+            const std::size_t used = parser_->put(buffer_.data(), ec);
+            buffer_.consume(used);
+            if (ec || used == 0) break;
+        }
+        if (ec == http::error::need_more) ec = {};
+        if (ec || parser_->is_done()) {
+            // The read did not fill its room and the request took all of it: the socket had
+            // nothing more at that moment (see on_write).
+            drained_ = !ec && first_read < kFirstRead && buffer_.size() == 0;
+            return on_read(ec);
+        }
+        read_rest();
+    }
+
+    void start_parser() {
+        parser_.emplace();
+        parser_->header_limit(static_cast<std::uint32_t>(ctx_->limits.max_header_bytes));
+        parser_->body_limit(body_limit());
+    }
+
+    void read_rest() {
+        if (!adopt()) return;
+        arm(Deadlines::Lane::Header);
+        http::async_read(socket_, buffer_, *parser_,
+                         recycled([self = this->shared_from_this()](error_code e, std::size_t) {
+                             self->on_read(e);
+                         }));
+    }
+
     void deadline_passed() override {
         // The pending operation holds the session; closing aborts it (its handler runs later).
         if (state_ != State::Closed) close();
@@ -141,6 +223,7 @@ class Session final : public Connection,
         parser_.reset();
         if (buffer_.size() == 0) {
             if (buffer_.capacity() > kKeepBufferCapacity) buffer_.shrink_to_fit();
+            if (!adopt()) return;
             state_ = State::Idle;
             arm(Deadlines::Lane::Idle);
             socket_.async_wait(Socket::wait_read,
@@ -156,24 +239,14 @@ class Session final : public Connection,
         if (state_ == State::Closed) return;
         if (ec) return close();
         state_ = State::Reading;
-        arm(Deadlines::Lane::Header);
-        parser_.emplace();
-        parser_->header_limit(static_cast<std::uint32_t>(ctx_->limits.max_header_bytes));
-        parser_->body_limit(body_limit());
-        http::async_read(
-            socket_, buffer_, *parser_,
-            recycled([self = this->shared_from_this()](error_code e, std::size_t parsed) {
-                self->on_read(e, parsed);
-            }));
+        drained_ = false;
+        start_parser();
+        read_rest();
     }
 
-    void on_read(error_code ec, std::size_t parsed) {
+    void on_read(error_code ec) {
         if (state_ == State::Closed) return;
         disarm();
-        // The whole first request came in the first read, and that read did not fill its
-        // buffer: the socket had nothing more at that moment (see on_write).
-        drained_ = first_read_ != 0 && first_read_ < kFirstRead && parsed == first_read_;
-        first_read_ = 0;
         if (ec) {
             if (ec == http::error::header_limit) {
                 return fail(WireError::RequestHeaderFieldsTooLarge,
@@ -252,10 +325,28 @@ class Session final : public Connection,
         if (close_after_) head_ += "Connection: close\r\n";
         head_ += "\r\n";
 
+        const std::string_view sent_body = head_only_ ? std::string_view{} : body;
+        std::size_t sent = 0;
+        if (!socket_.is_open()) {
+            // Not handed to the reactor yet: try the whole reply in one call, as a first reply
+            // usually fits the socket's send buffer. What does not fit is written on below.
+            std::array<iovec, 2> iov{iovec{head_.data(), head_.size()},
+                                     iovec{const_cast<char*>(sent_body.data()), sent_body.size()}};
+            msghdr msg{};
+            msg.msg_iov = iov.data();
+            msg.msg_iovlen = sent_body.empty() ? 1 : 2;
+            const ssize_t n = platform::send_reply(fd_.get(), msg, closes_at_once());
+            if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                return on_write(error_code(errno, boost::system::system_category()));
+            sent = n < 0 ? 0 : static_cast<std::size_t>(n);
+            if (sent == head_.size() + sent_body.size()) return on_write({});
+            if (!adopt()) return;
+        }
         state_ = State::Writing;
         arm(Deadlines::Lane::Write);
+        const std::size_t head_sent = std::min(sent, head_.size());
         const std::array<asio::const_buffer, 2> buffers{
-            asio::buffer(head_), head_only_ ? asio::const_buffer{} : asio::buffer(body)};
+            asio::buffer(head_) + head_sent, asio::buffer(sent_body) + (sent - head_sent)};
         asio::async_write(socket_, buffers,
                           recycled([self = this->shared_from_this()](error_code ec, std::size_t) {
                               self->on_write(ec);
@@ -274,9 +365,7 @@ class Session final : public Connection,
             // request was all of a first read that left the socket empty, nothing else was
             // received then; asking the kernel again (FIONREAD) is skipped, as nginx does:
             // a client that said "close" sends nothing more (RFC 9112 §9.6).
-            error_code aec;
-            const bool unread =
-                buffer_.size() != 0 || (!drained_ && (socket_.available(aec) != 0 || aec));
+            const bool unread = buffer_.size() != 0 || (!drained_ && unread_in_kernel());
             if (server_closes || unread) return linger();
             return close();
         }
@@ -286,6 +375,7 @@ class Session final : public Connection,
     // Half-close and discard what the client still sends for a moment, so our last reply
     // reaches it instead of being destroyed by a reset.
     void linger() {
+        if (!adopt()) return;
         state_ = State::Lingering;
         parser_.reset();
         error_code ignored;
@@ -312,11 +402,16 @@ class Session final : public Connection,
         disarm();
         // close() alone sends the FIN: the session is the only holder of the descriptor
         // (SOCK_CLOEXEC, never duplicated), so a shutdown first would be one more syscall.
-        socket_.close(ignored);
+        if (socket_.is_open()) {
+            socket_.close(ignored);
+        } else {
+            fd_.reset();
+        }
     }
 
     std::shared_ptr<ServerContext> ctx_;
-    Socket socket_;
+    UniqueFd fd_;    // the descriptor until adopt() hands it to socket_
+    Socket socket_;  // open once the connection has had to wait
     PeerInfo peer_;  // before buffer_: its size depends on the transport
     Buffer buffer_;
     // Header fields in recycled blocks: a warm connection plane parses without malloc.
@@ -330,8 +425,7 @@ class Session final : public Connection,
     bool head_only_ = false;
     bool close_after_ = false;
     std::size_t lingered_ = 0;
-    std::size_t first_read_ = 0;        // bytes of a new connection's first read, until parsed
-    bool drained_ = false;              // the current request left the socket empty (on_read)
+    bool drained_ = false;              // the first request left the socket empty (parse_first)
     Deadlines::Entry deadline_{*this};  // after ctx_, which keeps the Deadlines alive
 };
 
@@ -341,22 +435,19 @@ namespace {
 
 // The session and its shared_ptr control block in one recycled block.
 template <class Socket>
-void make_and_start(const std::shared_ptr<ServerContext>& ctx, Socket socket, PeerInfo peer) {
+void make_and_start(const std::shared_ptr<ServerContext>& ctx, UniqueFd fd, PeerInfo peer) {
     using S = Session<Socket>;
-    std::allocate_shared<S>(RecyclingAllocator<S>{}, ctx, std::move(socket), std::move(peer))
-        ->start();
+    std::allocate_shared<S>(RecyclingAllocator<S>{}, ctx, std::move(fd), std::move(peer))->start();
 }
 
 }  // namespace
 
-void start_session(const std::shared_ptr<ServerContext>& ctx, asio::ip::tcp::socket socket,
-                   PeerInfo peer) {
-    make_and_start(ctx, std::move(socket), std::move(peer));
-}
-
-void start_session(const std::shared_ptr<ServerContext>& ctx,
-                   asio::local::stream_protocol::socket socket, PeerInfo peer) {
-    make_and_start(ctx, std::move(socket), std::move(peer));
+void start_session(const std::shared_ptr<ServerContext>& ctx, UniqueFd fd, PeerInfo peer) {
+    if (peer.transport == Transport::Control) {
+        make_and_start<asio::local::stream_protocol::socket>(ctx, std::move(fd), std::move(peer));
+    } else {
+        make_and_start<asio::ip::tcp::socket>(ctx, std::move(fd), std::move(peer));
+    }
 }
 
 }  // namespace ssocred::serve

@@ -3,17 +3,14 @@
 
 #include <memory>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/local/stream_protocol.hpp>
-
 #include "serve/peer.hpp"
 #include "serve/server_context.hpp"
+#include "store/unique_fd.hpp"
 
 namespace ssocred::serve {
 
-void start_session(const std::shared_ptr<ServerContext>& ctx, boost::asio::ip::tcp::socket socket,
-                   PeerInfo peer);
-void start_session(const std::shared_ptr<ServerContext>& ctx,
-                   boost::asio::local::stream_protocol::socket socket, PeerInfo peer);
+// `fd`: a connection just accepted (non-blocking, close-on-exec: platform/accept_connection);
+// `peer.transport` says whether it is a TCP or a control connection.
+void start_session(const std::shared_ptr<ServerContext>& ctx, UniqueFd fd, PeerInfo peer);
 
 }  // namespace ssocred::serve

@@ -28,9 +28,16 @@ TEST_F(ServeTest, DrainedWhenTheLastConnectionCloses) {
     // when the server is told to stop, and the connection closes after its answer.
     control_handler.answer_from_thread = true;
     start();
+    // An idle keep-alive connection: it has been served once and waits for its next request.
+    // (A TCP connection that never sent anything is not the daemon's yet where the kernel
+    // holds it until its request arrives: platform/connection_io.hpp.)
     Conn idle = Conn::tcp(port);
-    Conn busy = Conn::unix_socket(options.socket_path);
     ASSERT_TRUE(idle.ok());
+    idle.send(get("/v1/credentials", auth(token())));
+    const auto first = idle.read();
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->status, 200);
+    Conn busy = Conn::unix_socket(options.socket_path);
     ASSERT_TRUE(busy.ok());
     busy.send(get("/v1/login/abc?wait=1"));
     for (bool seen = false; !seen; std::this_thread::yield()) {  // the handler has it

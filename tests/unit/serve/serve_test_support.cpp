@@ -67,6 +67,7 @@ void FakeControl::handle(const Request& request, Responder respond) {
     Response r;
     r.status = 200;
     r.body = R"({"path":")" + s.path + R"("})";
+    if (pad_body != 0) r.body += std::string(pad_body, ' ');  // JSON still
     r.headers.push_back({"X-Handled", "yes"});
     if (drop_on_thread) {
         std::lock_guard lock(mutex);

@@ -69,6 +69,7 @@ class FakeControl final : public ControlHandler {
     std::vector<SeenRequest> seen;
     bool answer_from_thread = false;  // respond later, from another thread (long poll)
     bool drop_on_thread = false;      // never respond: drop the responder on another thread
+    std::size_t pad_body = 0;         // this many more bytes in every answer's body
     std::vector<std::thread> threads;
     ~FakeControl() override;
 };
