@@ -4,6 +4,8 @@
 Phases (all by default; --only picks some):
   compare  wrk against ssocred and nginx, alternating, several rounds: GET /v1/credentials
            with keep-alive and with Connection: close, and the IMDSv2 pair (PUT token + GET)
+  deferred  Connection: close again, against nginx listening with `deferred`
+           (TCP_DEFER_ACCEPT, which ssocredd sets on Linux), alternating rounds
   idle     fresh-request latency with 0 / 1,000 / 10,000 idle keep-alive connections and a
            slowloris half-request held open (ssocred and nginx)
   burst    1,000 concurrent fetches of a stale role (one upstream call, checked on the
@@ -11,8 +13,9 @@ Phases (all by default; --only picks some):
            500 short-lived client processes each fetching once (both servers)
   allocs   heap allocations per cached-credential request (LD_PRELOAD counter, own daemon),
            and per `Connection: close` connection (a fixed count of them)
-  closepath  the `Connection: close` path per connection, load-independent figures: system
-           calls (strace -c -f on the server, both servers) and user-space instructions
+  closepath  the `Connection: close` path per connection, load-independent figures: TCP
+           segments (/proc/net/snmp), system calls (strace -c -f on the server, both
+           servers) and user-space instructions
            (valgrind --tool=callgrind on a fixed request count, both servers); CPU per
            request and throughput come from `compare`
   memory   RSS / PSS / USS idle, with 100 cached roles, and along 10 million requests; the
@@ -251,9 +254,11 @@ class Nginx:
     """nginx-light, one worker, serving the daemon's exact bodies as static files."""
     name = "nginx"
 
-    def __init__(self, tmp, cpu, container_body, imds_body, imds_token, label="", wrapper=None):
+    def __init__(self, tmp, cpu, container_body, imds_body, imds_token, label="", wrapper=None,
+                 deferred=False):
         # label: a second instance (its own prefix and port); wrapper: an argv prefix, which
-        # also makes it one process (master_process off), e.g. to run it under callgrind.
+        # also makes it one process (master_process off), e.g. to run it under callgrind;
+        # deferred: `listen ... deferred` (TCP_DEFER_ACCEPT, as ssocredd sets on Linux).
         self.prefix = os.path.join(tmp, "nginx" + (f"-{label}" if label else ""))
         self.wrapper = list(wrapper or [])
         self.cpu = cpu
@@ -274,6 +279,8 @@ class Nginx:
         self.conf = os.path.join(self.prefix, "nginx.conf")
         with open(self.conf, "w") as f:
             conf = NGINX_CONF.format(prefix=self.prefix, port=self.port, token=imds_token)
+            if deferred:
+                conf = conf.replace("backlog=4096;", "backlog=4096 deferred;")
             if self.wrapper:
                 conf = "master_process off;\n" + conf
             f.write(conf)
@@ -420,6 +427,36 @@ def phase_compare(ctx):
             1, s["nginx"]["percentiles"]["99"])
         summary[mode] = s
     return {"runs": runs, "summary": summary}
+
+
+def phase_deferred(ctx):
+    """`Connection: close` against nginx listening with `deferred` (TCP_DEFER_ACCEPT), the
+    kernel option ssocredd sets on Linux, so the close-path ratio of `compare` (nginx's
+    default listen) is also seen against an nginx that gets the same help from the kernel."""
+    ss, wrk, a = ctx["ssocred"], ctx["wrk"], ctx["args"]
+    ngd = Nginx(ctx["tmp"], a.server_cpu, ss.container_body, ss.imds_body, ss.imds_token,
+                label="deferred", deferred=True)
+    ctx["cleanup"].append(ngd.stop)
+    ngd.start()
+    runs = {"ssocred": [], "nginx": []}
+    for rnd in range(a.rounds):
+        for server in ((ss, ngd) if rnd % 2 == 0 else (ngd, ss)):
+            pid = server.server_pid()
+            cpu0 = cpu_seconds(pid)
+            r = wrk_mode(wrk, server, "close", a.duration)
+            r["cpu_us_per_request"] = (cpu_seconds(pid) - cpu0) * 1e6 / max(1, r["requests"])
+            runs[server.name].append(r)
+            log(f"  round {rnd + 1} close {server.name:7s} (nginx deferred) {r['rps']:10.0f} "
+                f"req/s cpu {r['cpu_us_per_request']:.1f} us/req errors {r['errors']}")
+    ngd.stop()
+    out = {name: {"rps": median([r["rps"] for r in rs]),
+                  "cpu_us_per_request": median([r["cpu_us_per_request"] for r in rs]),
+                  "cpu_runs": [round(r["cpu_us_per_request"], 2) for r in rs],
+                  "errors": sum(r["errors"] for r in rs)} for name, rs in runs.items()}
+    out["rps_ratio"] = out["ssocred"]["rps"] / out["nginx"]["rps"]
+    out["cpu_ratio"] = out["ssocred"]["cpu_us_per_request"] / max(
+        1e-9, out["nginx"]["cpu_us_per_request"])
+    return out
 
 
 def phase_idle(ctx):
@@ -585,6 +622,13 @@ def strace_counts(pid, work):
     return calls
 
 
+def tcp_out_segments():
+    """The kernel's TCP segments sent so far (all sockets; /proc/net/snmp OutSegs)."""
+    with open("/proc/net/snmp") as f:
+        rows = [ln.split() for ln in f if ln.startswith("Tcp:")]
+    return int(rows[1][rows[0].index("OutSegs")])
+
+
 def callgrind_counts(pid, out_dir, work, poke):
     """User-space instructions (callgrind Ir) of `pid` while `work()` runs, and how many
     pokes were counted with them. The process runs under valgrind --tool=callgrind with
@@ -637,6 +681,15 @@ def phase_closepath(ctx):
             if r["status"].get("200", 0) != count:
                 raise RuntimeError(f"close load on {server.name}: {r['status']}")
         return work
+
+    # Loopback carries both ends: the client's segments and the server's, per connection.
+    out["segments"] = {}
+    for server in (ss, ng):
+        close_load(server, 200)()  # warm
+        before = tcp_out_segments()
+        close_load(server, n)()
+        out["segments"][server.name] = round((tcp_out_segments() - before) / n, 2)
+    log(f"  TCP segments per connection (both ends): {out['segments']}")
 
     if shutil.which("strace"):
         for server in (ss, ng):
@@ -884,6 +937,9 @@ def close_path_figures(res):
     if "ssocred" in sc and "nginx" in sc:
         f["system calls per connection"] = (sc["ssocred"]["per_connection"],
                                             sc["nginx"]["per_connection"])
+    seg = cp.get("segments", {})
+    if "ssocred" in seg and "nginx" in seg:
+        f["TCP segments per connection (both ends)"] = (seg["ssocred"], seg["nginx"])
     ins = cp.get("instructions", {})
     if "ssocred" in ins and "nginx" in ins:
         f["user-space instructions per connection"] = (ins["ssocred"]["per_connection"],
@@ -908,6 +964,13 @@ def close_path_report(res):
         ratio = f"{a / b:.2f}" if b else ""
         fmt = (lambda v: f"{v:.0f}") if a >= 100 else (lambda v: f"{v:.2f}")
         lines.append(f"| {name} | {fmt(a)} | {fmt(b) if b is not None else ''} | {ratio} |")
+    d = res.get("deferred")
+    if d:
+        lines += ["", "Against nginx with `listen ... deferred` (TCP_DEFER_ACCEPT, as ssocredd "
+                  f"sets on Linux), same wrk runs: CPU µs per request "
+                  f"{d['ssocred']['cpu_us_per_request']:.2f} vs {d['nginx']['cpu_us_per_request']:.2f} "
+                  f"(ratio {d['cpu_ratio']:.2f}), requests per second {d['ssocred']['rps']:.0f} vs "
+                  f"{d['nginx']['rps']:.0f} (ratio {d['rps_ratio']:.2f})."]
     sc = res.get("closepath", {}).get("syscalls", {})
     for name in ("ssocred", "nginx"):
         if name in sc:
@@ -938,6 +1001,7 @@ def plot(res, outdir, plot_path):
     close = {k: v for k, v in close_path_figures(res).items() if v[1]}
     short = {"CPU µs per request": "CPU/req", "requests per second": "req/s",
              "system calls per connection": "syscalls/conn",
+             "TCP segments per connection (both ends)": "segs/conn",
              "user-space instructions per connection": "instr/conn"}
     close_dat = os.path.join(outdir, "close.dat")
     with open(close_dat, "w") as f:
@@ -991,7 +1055,8 @@ unset multiplot
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", default="compare,idle,burst,allocs,closepath,memory,startup")
+    ap.add_argument("--only",
+                    default="compare,deferred,idle,burst,allocs,closepath,memory,startup")
     ap.add_argument("--quick", action="store_true", help="short runs, for trying the script")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
@@ -1048,8 +1113,8 @@ def main():
         assert body == ss.container_body, "nginx must serve the daemon's exact bytes"
         res["body_bytes"] = {"container": len(ss.container_body), "imds": len(ss.imds_body)}
         # Memory first: "idle" must mean before any load.
-        order = [p for p in ("memory", "compare", "idle", "burst", "allocs", "closepath",
-                             "startup")
+        order = [p for p in ("memory", "compare", "deferred", "idle", "burst", "allocs",
+                             "closepath", "startup")
                  if p in phases]
         for phase in order:
             log(f"== {phase}")
