@@ -13,7 +13,8 @@ namespace ssocred::platform {
 // One pending connection, or -1 with errno set (EAGAIN/EWOULDBLOCK when nothing is pending on
 // a non-blocking listener). The new descriptor is non-blocking and close-on-exec, and a send
 // after the peer left fails with EPIPE instead of raising SIGPIPE. `addr`/`len` receive the
-// peer's address, as for accept(2). Linux: one accept4 call.
+// peer's address, as for accept(2). ssocred::accept_cloexec (one accept4 where the OS has
+// it), plus SO_NOSIGPIPE where that is how the OS avoids SIGPIPE.
 int accept_connection(int listen_fd, sockaddr* addr, socklen_t* len) noexcept;
 
 // A TCP listener hands a connection to accept only once the client has sent its first bytes,

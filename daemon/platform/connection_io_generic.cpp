@@ -1,6 +1,7 @@
 #include <cerrno>
-#include <fcntl.h>
 #include <unistd.h>
+
+#include "ssocred/descriptors.hpp"
 
 #include "platform/connection_io.hpp"
 
@@ -16,25 +17,19 @@ constexpr int kNoSignal = 0;  // SO_NOSIGPIPE, set on accept, does the same
 
 }  // namespace
 
-// POSIX has no accept4 (macOS lacks it): accept, then set the flags. The daemon starts no
-// child process, so the close-on-exec gap between the calls is harmless.
 int accept_connection(int listen_fd, sockaddr* addr, socklen_t* len) noexcept {
-    const int fd = ::accept(listen_fd, addr, len);
-    if (fd < 0) return -1;
-    const int status = ::fcntl(fd, F_GETFL);
-    bool ok = status >= 0 && ::fcntl(fd, F_SETFL, status | O_NONBLOCK) == 0 &&
-              ::fcntl(fd, F_SETFD, FD_CLOEXEC) == 0;
+    const int fd = accept_cloexec(listen_fd, addr, len, FdMode::NonBlocking);
 #ifdef SO_NOSIGPIPE
-    // macOS and the BSDs: the socket itself must not raise SIGPIPE.
+    // macOS and the BSDs: the socket itself must not raise SIGPIPE (asio sets this only on
+    // sockets it accepts itself, and this one is handed to it later).
     const int one = 1;
-    ok = ok && ::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one) == 0;
-#endif
-    if (!ok) {
+    if (fd >= 0 && ::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one) != 0) {
         const int saved = errno;
         ::close(fd);
         errno = saved;
         return -1;
     }
+#endif
     return fd;
 }
 

@@ -1,12 +1,15 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "ssocred/descriptors.hpp"
+
 #include "platform/connection_io.hpp"
 
 namespace ssocred::platform {
 
 int accept_connection(int listen_fd, sockaddr* addr, socklen_t* len) noexcept {
-    return ::accept4(listen_fd, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    // accept4 with both flags: one call. SIGPIPE: send_reply and asio use MSG_NOSIGNAL.
+    return accept_cloexec(listen_fd, addr, len, FdMode::NonBlocking);
 }
 
 void defer_accept_until_data(int listen_fd) noexcept {
