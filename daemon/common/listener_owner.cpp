@@ -9,18 +9,14 @@
 #include "ssocred/peer_identity.hpp"
 
 namespace ssocred {
-namespace {
-
-std::string user_name(uid_t uid) {
+std::string user_label(uid_t uid) {
     struct passwd pw {};
     struct passwd* found = nullptr;
     std::array<char, 4096> buf{};
     if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr)
-        return found->pw_name;
+        return std::string(found->pw_name) + " (uid " + std::to_string(uid) + ")";
     return "uid " + std::to_string(uid);
 }
-
-}  // namespace
 
 Expected<std::vector<uid_t>> listener_uids(std::string_view address, int port) {
     boost::system::error_code ec;
@@ -44,9 +40,8 @@ Status check_listener_owner(std::string_view address, int port, uid_t expected) 
         if (uid == expected) continue;
         return Error::make(
             ErrorCode::Forbidden,
-            std::string(address) + ":" + std::to_string(port) + " is held by " + user_name(uid) +
-                " (uid " + std::to_string(uid) +
-                "), not by ssocredd: the port may be hijacked, and SDKs pointed at it would hand "
+            std::string(address) + ":" + std::to_string(port) + " is held by " + user_label(uid) +
+                ", not by ssocredd: the port may be hijacked, and SDKs pointed at it would hand "
                 "their token to that user. Refusing. Stop that process (or have an admin do "
                 "it), restart ssocredd, and see docs/security.md \"Port squatting\"");
     }

@@ -1,13 +1,11 @@
 #include "serve/listener.hpp"
 
-#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <optional>
-#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +15,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "ssocred/listener_owner.hpp"
 #include "ssocred/private_dir.hpp"
 
 #include "platform/connection_io.hpp"
@@ -232,15 +231,6 @@ Error socket_error(const std::string& what, const error_code& ec) {
     return Error::make(ErrorCode::Io, what + ": " + ec.message());
 }
 
-std::string user_name(uid_t uid) {
-    struct passwd pw {};
-    struct passwd* found = nullptr;
-    std::array<char, 4096> buf{};
-    if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr)
-        return std::string(found->pw_name) + " (uid " + std::to_string(uid) + ")";
-    return "uid " + std::to_string(uid);
-}
-
 // The port is taken. Another user holding it is the squatting attack of docs/security.md:
 // SDKs configured for this port would send it their token, so say so loudly and name them.
 Error port_taken_error(const std::string& where, const tcp::endpoint& ep, const error_code& ec) {
@@ -252,7 +242,7 @@ Error port_taken_error(const std::string& where, const tcp::endpoint& ep, const 
         if (uid == me) continue;
         return Error::make(
             ErrorCode::Forbidden,
-            where + ": it is held by another user, " + user_name(uid) +
+            where + ": it is held by another user, " + user_label(uid) +
                 ". WARNING: the port may be hijacked: SDKs configured with `ssocred env` "
                 "for it would send that user their endpoint token and take any credentials "
                 "it serves. Refusing to start. Stop that process (or ask an administrator), "

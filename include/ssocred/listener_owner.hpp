@@ -30,6 +30,10 @@ namespace ssocred {
 // (empty: nothing listens, or - the portable build - nobody can be seen).
 Expected<std::vector<uid_t>> listener_uids(std::string_view address, int port);
 
+// "name (uid N)", or "uid N" when the uid has no user entry: how both binaries name the
+// other owner of a port.
+std::string user_label(uid_t uid);
+
 // Ok when every listener of address:port belongs to `expected` (or none exists: nothing
 // can receive a token yet). Otherwise an error naming the other owner (uid and user name)
 // and saying that the port may be hijacked.

@@ -67,5 +67,11 @@ TEST(ListenerOwner, WildcardListenersCountAndGarbageIsRefused) {
     EXPECT_FALSE(listener_uids("127.0.0.1", 70000));
 }
 
+// The other owner is named by login and uid; a uid without a user entry by its number alone.
+TEST(ListenerOwner, OwnersAreNamedByUserAndUid) {
+    EXPECT_EQ(user_label(0), "root (uid 0)");
+    EXPECT_EQ(user_label(4'000'000'001U), "uid 4000000001");
+}
+
 }  // namespace
 }  // namespace ssocred::cli
